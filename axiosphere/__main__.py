@@ -1,0 +1,3 @@
+from axiosphere.cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""The ``axiosphere`` command: mounts each package's own typer app.
+
+Only typer is imported at start-up; every command imports what it needs when it
+runs, so ``axiosphere --help`` and the survey prompt appear at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from axiosphere import __version__
+from instruments.cli import app as instruments_app
+from survey.cli import study_app
+
+app = typer.Typer(
+    name="axiosphere",
+    help="Survey research on human values and civic trust across twin cities.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.add_typer(instruments_app, name="instruments")
+app.add_typer(study_app, name="study")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"axiosphere {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", callback=_version, is_eager=True),
+) -> None:
+    """Survey research on human values and civic trust across twin cities."""
+
+
+def main() -> None:
+    """Run the command line; bad input becomes one line per problem and exit status 2."""
+    from instruments.errors import InputError
+
+    try:
+        app()
+    except InputError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: never show a traceback to a user
+        if os.environ.get("AXIOSPHERE_DEBUG"):
+            raise
+        print(f"error: internal failure: {type(exc).__name__}: {exc} (set AXIOSPHERE_DEBUG=1 for details)", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""Instruments: the questionnaire model, its loader and validation, and the bundled instruments.
+
+>>> from instruments import resolve_instrument
+>>> pvq = resolve_instrument("pvq21")
+>>> len(pvq.items), pvq.response_scales["likeness"].more_at
+(25, 'low')
+"""
+
+from instruments.conditions import Condition, ConditionError, parse_condition
+from instruments.errors import InputError, Problem
+from instruments.load import load_instrument, problems_of
+from instruments.model import (
+    DerivedScale,
+    Forms,
+    Instrument,
+    Item,
+    LocalText,
+    MissingCode,
+    Option,
+    Point,
+    ResponseScale,
+    Section,
+)
+from instruments.registry import bundled_names, bundled_path, resolve_instrument
+
+__all__ = [
+    "Condition", "ConditionError", "DerivedScale", "Forms", "InputError", "Instrument", "Item", "LocalText",
+    "MissingCode", "Option", "Point", "Problem", "ResponseScale", "Section", "bundled_names", "bundled_path",
+    "load_instrument", "parse_condition", "problems_of", "resolve_instrument",
+]

@@ -1,0 +1,91 @@
+"""``axiosphere instruments``: list, show and validate instruments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(help="List, show and validate questionnaires (instruments).", no_args_is_help=True)
+
+JSON = typer.Option(False, "--json", help="Print one JSON document on stdout instead of tables.")
+
+
+@app.command("list")
+def list_instruments(json: bool = JSON) -> None:
+    """List the instruments bundled with axiosphere."""
+    from instruments.output import print_json
+    from instruments.registry import bundled_names, resolve_instrument
+
+    found = [resolve_instrument(name) for name in bundled_names()]
+    if json:
+        print_json({"instruments": [i.summary() for i in found]})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for column in ("id", "version", "languages", "items", "scales", "title"):
+        table.add_column(column)
+    for i in found:
+        s = i.summary()
+        table.add_row(i.id, i.version, ", ".join(i.languages), str(s["items"]), str(len(s["scales"]) + len(s["composites"])), s["title"])
+    Console().print(table)
+
+
+@app.command("show")
+def show(
+    name: str = typer.Argument(..., help="A bundled instrument's id, or the path of an instrument file."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the texts (default: the instrument's first)."),
+    form: Optional[str] = typer.Option(None, "--form", help="Text form where texts vary, e.g. male or female."),
+    json: bool = JSON,
+) -> None:
+    """Show an instrument: its sections, items, response scales and scoring key."""
+    from instruments.errors import InputError
+    from instruments.output import print_json, to_plain
+    from instruments.registry import resolve_instrument
+
+    instrument = resolve_instrument(name)
+    language = lang or instrument.languages[0]
+    if language not in instrument.languages:
+        raise InputError(f"instrument '{instrument.id}' has no '{language}' texts (it has {', '.join(instrument.languages)})")
+    variants = [v for v, _ in instrument.forms.variants] if instrument.forms else []
+    if form is not None and form not in variants:
+        raise InputError(f"instrument '{instrument.id}' has no text form '{form}' (forms: {', '.join(variants) or 'none'})")
+    if json:
+        print_json(to_plain(instrument))
+        return
+    from instruments.render import render_instrument
+
+    render_instrument(instrument, language=language, form=form)
+
+
+@app.command("validate")
+def validate(
+    paths: list[Path] = typer.Argument(..., help="Instrument YAML files to check."),
+    json: bool = JSON,
+) -> None:
+    """Check instrument files and report every problem, each with file, line and field."""
+    import sys
+
+    from instruments.errors import InputError
+    from instruments.load import load_instrument
+    from instruments.output import print_json
+
+    results, problems = [], []
+    for path in paths:
+        try:
+            results.append(load_instrument(path).summary())
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if json:
+        print_json({"valid": not problems, "instruments": results, "problems": [p.to_dict() for p in problems]})
+    else:
+        for summary in results:
+            print(f"ok: {summary['path']}: {summary['id']} {summary['version']} ({summary['items']} items, "
+                  f"{len(summary['scales'])} scales, languages {', '.join(summary['languages'])})")
+    if problems:
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        raise typer.Exit(2)

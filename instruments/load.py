@@ -1,0 +1,205 @@
+"""Loading an instrument from YAML: every problem in the file reported at once.
+
+Example
+-------
+>>> from instruments import load_instrument, bundled_path
+>>> pvq = load_instrument(bundled_path("pvq21"))
+>>> pvq.scale_items("conformity")
+('ipfrule', 'ipbhprp')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from instruments.errors import InputError, Problem
+from instruments.fields import Node, Reader, describe, read_local_text, slug_check, suggest, LANGUAGE
+from instruments.model import Forms, Instrument, Item, LocalText, QualityDefaults, ResponseScale
+from instruments.questions import check_relevance, read_response_scales, read_sections
+from instruments.scoring_key import read_options, read_scales
+from instruments.yamlsource import PathKey, YamlSource, read_yaml
+
+TextEntry = tuple[Any, PathKey, Reader]
+
+
+def load_instrument(path: str | Path) -> Instrument:
+    """Load and validate an instrument YAML file.
+
+    Parameters
+    ----------
+    path
+        The instrument file. Item texts may live in a separate file named by its
+        ``texts:`` field, relative to the instrument.
+
+    Returns
+    -------
+    Instrument
+        The validated, immutable instrument.
+
+    Raises
+    ------
+    InputError
+        With every problem found, each naming the file, line and field.
+    """
+    path = Path(path)
+    source = read_yaml(path)
+    return parse_instrument(source, base_dir=path.parent)
+
+
+def parse_instrument(source: YamlSource, *, base_dir: Path) -> Instrument:
+    """Build an :class:`Instrument` from parsed YAML (see :func:`load_instrument`)."""
+    reader = Reader(source)
+    root = reader.root()
+    if root is None:
+        raise InputError(reader.problems)
+    instrument_id = root.slug("id")
+    version = root.text("version")
+    citation = root.text("citation")
+    licence = root.text("licence")
+    languages = _read_languages(root)
+    title = read_local_text(reader, ("title",), root.get("title", (dict, str)), languages) if languages else None
+    translations = root.get("translations", dict, required=False, default={})
+    for language in translations:
+        if language not in languages:
+            root.error("translations", f"translation note for '{language}', which is not among the languages")
+    texts, notice, texts_raw = _read_texts(root, base_dir, languages)
+    forms_node = root.child("forms")
+    centring = root.get("centring", str, required=False, default="none",
+                        check=lambda v: None if v in ("none", "mrat") else f"expected 'none' or 'mrat', got '{v}'")
+    response_scales = read_response_scales(root, languages)
+    form_names = tuple(forms_node.data.get("variants") or {}) if forms_node is not None else ()
+    sections, items, where = read_sections(root, languages, response_scales, texts, form_names)
+    asked = {entry.get("id") for section in root.data.get("sections") or [] if isinstance(section, dict)
+             for entry in section.get("items") or [] if isinstance(entry, dict)}
+    for item_id, (_, path, text_reader) in texts.items():
+        if item_id not in asked:
+            text_reader.error(path, f"text for unknown item '{item_id}'{suggest(item_id, items)}")
+    check_relevance(reader, sections, items, where, response_scales)
+    _check_roles(root, items, where)
+    forms = _read_forms(forms_node, items, where, response_scales) if forms_node is not None else None
+    options = read_options(root)
+    scales = read_scales(root, languages, items, response_scales, options, where)
+    quality = _read_quality(root, items)
+    circumplex = root.get("circumplex", list, required=False, default=[])
+    for name in circumplex:
+        if name not in scales:
+            root.error("circumplex", f"unknown scale '{name}' in the circular order{suggest(str(name), scales)}")
+    root.finish()
+    if reader.problems:
+        raise InputError(sorted(reader.problems, key=lambda p: (p.file or "", p.line or 0)))
+    digest = hashlib.sha256(json.dumps([source.data, texts_raw], sort_keys=True, default=str).encode()).hexdigest()
+    return Instrument(
+        id=instrument_id, title=LocalText(title), version=version, citation=citation.strip(), licence=licence.strip(),
+        languages=languages, response_scales=response_scales, sections=tuple(sections), items=items, scales=scales,
+        options=options, forms=forms, translations={k: str(v) for k, v in translations.items()}, quality=quality,
+        circumplex=tuple(circumplex), centring=centring, notice=notice, path=source.file, content_hash=digest,
+    )
+
+
+def _read_languages(root: Node) -> tuple[str, ...]:
+    languages = root.get("languages", list, default=[])
+    good = []
+    for language in languages:
+        if not isinstance(language, str) or not LANGUAGE.match(language):
+            root.error("languages", f"'{describe(language)}' is not a language code (two or three lower-case letters, e.g. en, ru)")
+        elif language in good:
+            root.error("languages", f"language '{language}' is listed twice")
+        else:
+            good.append(language)
+    if not good and root.has("languages"):
+        root.error("languages", "list at least one language")
+    return tuple(good)
+
+
+def _read_texts(root: Node, base_dir: Path, languages: tuple[str, ...]) -> tuple[dict[str, TextEntry], str, Any]:
+    """Item texts kept in their own attributed file (``texts:``), keyed by item id."""
+    name = root.get("texts", str, required=False)
+    if name is None:
+        return {}, "", None
+    try:
+        source = read_yaml(base_dir / name)
+    except InputError as exc:
+        root.error("texts", f"cannot read the texts file: {exc}")
+        return {}, "", None
+    reader = Reader(source)
+    node = reader.root()
+    if node is None:
+        root.reader.problems.extend(reader.problems)
+        return {}, "", None
+    notice = node.text("notice")
+    node.text("source", required=False)
+    items = node.child("items", required=True)
+    node.finish()
+    entries = {str(k): (v, ("items", k), reader) for k, v in (items.data if items else {}).items()}
+    root.reader.problems.extend(reader.problems)
+    return entries, (notice or "").strip(), source.data
+
+
+def _check_roles(root: Node, items: dict[str, Item], where: dict[str, PathKey]) -> None:
+    seen: dict[str, str] = {}
+    for item in items.values():
+        if item.role is None:
+            continue
+        if item.role in seen:
+            root.reader.error(where[item.id] + ("role",), f"role '{item.role}' is already taken by item '{seen[item.role]}'")
+        seen[item.role] = item.id
+        if item.role in ("age", "years_in_city") and item.type != "number":
+            root.reader.error(where[item.id] + ("type",), f"the {item.role} item must be a number item")
+        if item.role in ("sex", "education") and item.type != "choice":
+            root.reader.error(where[item.id] + ("type",), f"the {item.role} item must be a choice item")
+
+
+def _read_forms(node: Node, items: dict[str, Item], where: dict[str, PathKey], scales: dict[str, ResponseScale]) -> Forms | None:
+    item_id = node.get("item", str)
+    variants = node.get("variants", dict)
+    default = node.get("default", str)
+    node.finish()
+    if item_id is None or variants is None or default is None:
+        return None
+    if item_id not in items:
+        node.error("item", f"unknown item '{item_id}'{suggest(item_id, items)}")
+        return None
+    item = items[item_id]
+    scale = scales.get(item.scale) if item.scale else None
+    if item.type != "choice" or scale is None:
+        node.error("item", f"texts can only vary with a choice item; '{item_id}' is a {item.type} item")
+        return None
+    for form, code in variants.items():
+        if slug_check(str(form)) or code not in scale.values:
+            node.error("variants", f"form '{form}' must map to an answer of '{item_id}' ({', '.join(map(str, scale.values))}), got {describe(code)}")
+            return None
+    if default not in variants:
+        node.error("default", f"default form '{default}' is not one of {', '.join(variants)}")
+        return None
+    if item.text.forms:
+        node.error("item", f"'{item_id}' decides the form, so its own text cannot vary by form")
+    order = [i for i in items]
+    for other in order[: order.index(item_id)]:
+        if items[other].text.forms:
+            node.reader.error(where[other], f"text of '{other}' varies by form but is asked before '{item_id}', which decides the form")
+    return Forms(item=item_id, variants=tuple((str(f), v) for f, v in variants.items()), default=default)
+
+
+def _read_quality(root: Node, items: dict[str, Item]) -> QualityDefaults:
+    node = root.child("quality")
+    if node is None:
+        return QualityDefaults()
+    n = sum(1 for i in items.values() if i.type == "rating")
+    def within(v: int) -> str | None:
+        return None if 1 <= v <= n else f"expected a number of rating items between 1 and {n}, got {v}"
+    straightline = node.get("straightline_min", int, required=False, check=within)
+    max_missing = node.get("max_missing", int, required=False, check=within)
+    node.finish()
+    return QualityDefaults(straightline_min=straightline, max_missing=max_missing)
+
+
+def problems_of(path: str | Path) -> list[Problem]:
+    """Every problem of an instrument file (empty when it is valid)."""
+    try:
+        load_instrument(path)
+    except InputError as exc:
+        return list(exc.problems)
+    return []

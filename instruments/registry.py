@@ -1,0 +1,49 @@
+"""The instruments shipped with axiosphere, and finding an instrument by name or path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from instruments.errors import InputError
+from instruments.fields import suggest
+from instruments.model import Instrument
+
+BUNDLED_DIR = Path(__file__).parent / "bundled"
+
+
+def bundled_names() -> list[str]:
+    """Ids of the bundled instruments, in alphabetical order.
+
+    Example
+    -------
+    >>> bundled_names()
+    ['civic-trust', 'pvq21', 'twin-ties']
+    """
+    return sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml"))
+
+
+def bundled_path(name: str) -> Path:
+    """Path of a bundled instrument's YAML file; unknown names raise :class:`InputError`."""
+    path = BUNDLED_DIR / f"{name}.yaml"
+    if "/" in name or not path.is_file():
+        raise InputError(f"no bundled instrument '{name}'{suggest(name, bundled_names())}")
+    return path
+
+
+def resolve_instrument(name_or_path: str | Path, *, base_dir: Path | None = None) -> Instrument:
+    """Load a bundled instrument by name, or an instrument file by path (relative to ``base_dir``).
+
+    Example
+    -------
+    >>> resolve_instrument("civic-trust").scales["generalised_trust"].items
+    ('ppltrst', 'pplfair', 'pplhlp')
+    """
+    from instruments.load import load_instrument
+
+    text = str(name_or_path)
+    if text.endswith((".yaml", ".yml")) or "/" in text or Path(text).suffix:
+        path = Path(text)
+        if base_dir is not None and not path.is_absolute():
+            path = base_dir / path
+        return load_instrument(path)
+    return load_instrument(bundled_path(text))

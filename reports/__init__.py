@@ -1,0 +1,1 @@
+"""Reports: APA tables, figures, and the HTML/PDF study report."""

@@ -1,0 +1,1 @@
+"""Fieldwork: study files, the terminal interview, the response store, merge, import and export."""
