@@ -33,10 +33,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
+        parts = [self.file or ""]
         if self.line is not None:
-            where = f"{where}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+            parts[0] = f"{parts[0] or '<input>'}:{self.line}"
+        if self.field:
+            parts.append(self.field)
+        parts.append(self.message)
+        return ": ".join(p for p in parts if p)
 
     def to_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}

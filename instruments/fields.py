@@ -47,6 +47,9 @@ class Reader:
     def __init__(self, source: YamlSource):
         self.source = source
         self.problems: list[Problem] = source.problems
+        # Ids of things whose own fault is already reported: references to them are
+        # not reported again, so one mistake gives one message.
+        self.failed: set[str] = set()
 
     def error(self, path: PathKey, message: str) -> None:
         self.problems.append(Problem(self.source.file, self.source.line_of(path), dotted(path), message))

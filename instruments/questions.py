@@ -30,6 +30,8 @@ def read_response_scales(root: Node, languages: tuple[str, ...]) -> dict[str, Re
         node.finish()
         if scale is not None:
             scales[scale_id] = scale
+        else:
+            block.reader.failed.add(str(scale_id))
     block.finish()
     return scales
 
@@ -153,6 +155,8 @@ def read_sections(
         for item_path, item_entry in node.children("items", required=True):
             item = _read_item(node, item_path, item_entry, section_id or "", languages, scales, texts, forms)
             if item is None:
+                if isinstance(item_entry, dict) and isinstance(item_entry.get("id"), str):
+                    root.reader.failed.add(item_entry["id"])
                 continue
             if item.id in items:
                 root.reader.error(item_path + ("id",), f"item id '{item.id}' is used twice (first at line {root.reader.source.line_of(where[item.id])})")
@@ -182,8 +186,9 @@ def _read_item(
     options_from = node.get("options_from", str, required=False,
                             check=lambda v: None if v in OPTION_SOURCES else f"expected one of {', '.join(OPTION_SOURCES)}, got '{v}'")
     if scale is not None and scale not in scales:
-        node.error("scale", f"unknown response scale '{scale}'{suggest(scale, scales)}")
-        scale = None
+        if scale not in reader.failed:
+            node.error("scale", f"unknown response scale '{scale}'{suggest(scale, scales)}")
+        return None
     elif item_type in ("rating", "choice", "multi") and scale is None and options_from is None and not node.has("scale"):
         node.error(None, f"a {item_type} item needs a response 'scale'")
     elif scale is not None and item_type in ("number", "text"):
@@ -236,13 +241,16 @@ def _read_item(
 def check_relevance(reader: Reader, sections: list[Section], items: dict[str, Item],
                     where: dict[str, PathKey], scales: dict[str, ResponseScale]) -> None:
     """Skip logic may only look back: at items asked earlier, outside its own shuffled block."""
-    position = {item_id: n for n, item_id in enumerate(i for s in sections for i in s.items)}
+    # Items are kept in questionnaire order even when their section itself was rejected.
+    position = {item_id: n for n, item_id in enumerate(items)}
     shuffled = {i: s.id for s in sections if s.randomise for i in s.items}
     for item in items.values():
         if item.relevant is None:
             continue
         path = where[item.id] + ("relevant",)
         for ref in sorted(item.relevant.refs):
+            if ref in reader.failed:
+                continue
             if ref not in items:
                 reader.error(path, f"condition refers to unknown item '{ref}'{suggest(ref, items)}")
             elif ref == item.id:

@@ -75,12 +75,14 @@ def read_scales(
             continue
         checked = _check_items(node, scale_id, member_items, reverse, items, item_scales)
         if checked is None:
+            root.reader.failed.add(scale_id)
             continue
         n = len(checked[0])
         if min_valid is None:
             min_valid = 1
         if not 1 <= min_valid <= n:
             node.error("min_valid", f"min_valid must be between 1 and the number of items ({n}), got {min_valid}")
+            root.reader.failed.add(scale_id)
             continue
         scales[scale_id] = DerivedScale(scale_id, LocalText(label), checked[0], frozenset(checked[1]), min_valid,
                                         description=LocalText(description) if description else None)
@@ -88,6 +90,7 @@ def read_scales(
         members = _check_members(node, scale_id, composite, scales, options)
         if members is None:
             del scales[scale_id]
+            root.reader.failed.add(scale_id)
             continue
         old = scales[scale_id]
         scales[scale_id] = DerivedScale(old.id, old.label, members=members, min_valid=old.min_valid, description=old.description)
@@ -102,7 +105,9 @@ def _check_items(
 ) -> tuple[tuple[str, ...], set[str]] | None:
     ok = True
     for item_id in member_items:
-        if item_id not in items:
+        if item_id in node.reader.failed:
+            ok = False
+        elif item_id not in items:
             node.error("items", f"scale '{scale_id}' lists unknown item '{item_id}'{suggest(item_id, items)}")
             ok = False
         elif items[item_id].type != "rating":
@@ -156,6 +161,8 @@ def _check_members(
                 return None
         else:
             name = entry
+        if name in node.reader.failed:
+            return None
         if name not in scales:
             node.error("composite", f"composite '{scale_id}' lists unknown scale '{name}'{suggest(str(name), scales)}")
             return None
@@ -181,7 +188,9 @@ def _check_cycles(root: Node, scales: dict[str, DerivedScale], where: dict[str, 
 def _check_item_reverse_flags(
     root: Node, items: dict[str, Item], scales: dict[str, DerivedScale], item_where: dict[str, PathKey]
 ) -> None:
-    in_scales = {i for s in scales.values() for i in s.items}
+    # Count scales rejected for other faults too: their items do belong to a scale.
+    in_scales = {i for s in root.data.get("scales") or [] if isinstance(s, dict) for i in s.get("items") or []
+                 if isinstance(i, str)}
     for item in items.values():
         if item.reverse and item.id not in in_scales:
             root.reader.error(item_where[item.id] + ("reverse",), f"item '{item.id}' is marked reverse-keyed but belongs to no scale")

@@ -36,7 +36,7 @@ def validate(
 
         print_json({"valid": True, **study.summary()})
         return
-    print(f"ok: {study.folder / 'study.yaml'}: {study.title}")
+    print(f"ok: {study.file}: {study.title}")
     print(f"  instruments: {', '.join(f'{i.id} {i.version}' for i in study.instruments)}")
     for city in study.cities.values():
         twins = ", ".join(study.cities[t].display_name("en") for t in study.twins(city.id)) or "no twins"

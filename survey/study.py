@@ -89,6 +89,7 @@ class Study:
     links: tuple[Link, ...]
     age_bands: tuple[AgeBand, ...] = ()
     options: Mapping[str, str] = field(default_factory=dict)
+    file: Path | None = None
 
     def twins(self, city: str) -> tuple[str, ...]:
         """Cities twinned with ``city``, in the order the links are written."""
@@ -108,6 +109,7 @@ class Study:
             "id": self.id,
             "title": self.title,
             "folder": str(self.folder),
+            "file": str(self.file),
             "instruments": [{"id": i.id, "version": i.version, "content_hash": i.content_hash} for i in self.instruments],
             "options": dict(self.options),
             "cities": [
@@ -167,6 +169,8 @@ def load_study(folder: str | Path) -> Study:
             continue
         city = _read_city(node, instruments, bands, sex_names)
         if city is None:
+            if isinstance(entry.get("id"), str):
+                reader.failed.add(entry["id"])
             continue
         if city.id in cities:
             node.error("id", f"city id '{city.id}' is used twice")
@@ -176,7 +180,7 @@ def load_study(folder: str | Path) -> Study:
     root.finish()
     if reader.problems:
         raise InputError(sorted(reader.problems, key=lambda p: p.line or 0))
-    return Study(study_id, title, path.parent, tuple(instruments), cities, tuple(links), tuple(bands), options)
+    return Study(study_id, title, path.parent, tuple(instruments), cities, tuple(links), tuple(bands), options, path)
 
 
 def _check_shared_items(root: Node, instruments: list[Instrument]) -> None:
@@ -353,6 +357,8 @@ def _read_links(root: Node, cities: dict[str, City]) -> list[Link]:
             continue
         bad = [c for c in (a, b) if c not in cities]
         for c in bad:
+            if c in root.reader.failed:
+                continue
             node.error("a" if c == a else "b", f"link to unknown city '{c}'{suggest(c, cities)}")
         if bad:
             continue
