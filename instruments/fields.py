@@ -61,6 +61,17 @@ class Reader:
             return None
         return Node(self, (), data)
 
+    @classmethod
+    def open(cls, source: YamlSource) -> tuple[Reader, Node]:
+        """A reader and the file's top mapping; a file that is not a mapping raises at once."""
+        from instruments.errors import InputError
+
+        reader = cls(source)
+        root = reader.root()
+        if root is None:
+            raise InputError(reader.problems)
+        return reader, root
+
 
 class Node:
     """A mapping being read: every key must be read once, unknown keys are reported."""
@@ -114,6 +125,17 @@ class Node:
     def child(self, key: str, *, required: bool = False) -> Node | None:
         value = self.get(key, dict, required=required)
         return Node(self.reader, self.path + (key,), value) if value is not None else None
+
+    def named_children(self, key: str) -> Iterator[tuple[str, Node]]:
+        """The mappings of a field that maps names to blocks (``response_scales``, ``options``)."""
+        block = self.child(key)
+        if block is None:
+            return
+        for name in block.data:
+            node = block.child(name)
+            if node is not None:
+                yield str(name), node
+        block.finish()
 
     def children(self, key: str, *, required: bool = False) -> Iterator[tuple[PathKey, Any]]:
         """Entries of a list field, each with its path."""

@@ -51,10 +51,7 @@ def load_instrument(path: str | Path) -> Instrument:
 
 def parse_instrument(source: YamlSource, *, base_dir: Path) -> Instrument:
     """Build an :class:`Instrument` from parsed YAML (see :func:`load_instrument`)."""
-    reader = Reader(source)
-    root = reader.root()
-    if root is None:
-        raise InputError(reader.problems)
+    reader, root = Reader.open(source)
     instrument_id = root.slug("id")
     version = root.text("version")
     citation = root.text("citation")

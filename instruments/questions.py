@@ -16,23 +16,16 @@ MISSING_KINDS = ("dont_know", "refused")
 
 def read_response_scales(root: Node, languages: tuple[str, ...]) -> dict[str, ResponseScale]:
     scales: dict[str, ResponseScale] = {}
-    block = root.child("response_scales")
-    if block is None:
-        return scales
-    for scale_id in block.data:
-        node = block.child(scale_id)
-        if node is None:
+    for scale_id, node in root.named_children("response_scales"):
+        if slug_check(scale_id):
+            node.error(None, slug_check(scale_id))
             continue
-        if slug_check(str(scale_id)):
-            block.error(scale_id, slug_check(str(scale_id)))
-            continue
-        scale = _read_response_scale(node, str(scale_id), languages)
+        scale = _read_response_scale(node, scale_id, languages)
         node.finish()
         if scale is not None:
             scales[scale_id] = scale
         else:
-            block.reader.failed.add(str(scale_id))
-    block.finish()
+            node.reader.failed.add(scale_id)
     return scales
 
 

@@ -11,13 +11,7 @@ from instruments.yamlsource import PathKey
 
 def read_options(root: Node) -> dict[str, Option]:
     options: dict[str, Option] = {}
-    block = root.child("options")
-    if block is None:
-        return options
-    for option_id in block.data:
-        node = block.child(option_id)
-        if node is None:
-            continue
+    for option_id, node in root.named_children("options"):
         choices = node.get("choices", list)
         default = node.get("default", str)
         description = node.get("description", str, required=False, default="")
@@ -30,8 +24,7 @@ def read_options(root: Node) -> dict[str, Option]:
         if default not in choices:
             node.error("default", f"default '{default}' is not one of the choices ({', '.join(choices)})")
             continue
-        options[str(option_id)] = Option(str(option_id), tuple(choices), default, description.strip())
-    block.finish()
+        options[option_id] = Option(option_id, tuple(choices), default, description.strip())
     return options
 
 

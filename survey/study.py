@@ -141,11 +141,7 @@ def load_study(folder: str | Path) -> Study:
         raise InputError(f"no study folder at {path} (create one with: axiosphere study init {path})")
     if not path.exists():
         raise InputError(f"no {STUDY_FILE} in {path.parent} (create one with: axiosphere study init {path.parent})")
-    source = read_yaml(path)
-    reader = Reader(source)
-    root = reader.root()
-    if root is None:
-        raise InputError(reader.problems)
+    reader, root = Reader.open(read_yaml(path))
     study_id = root.slug("id")
     title = root.text("title")
     instruments: list[Instrument] = []
