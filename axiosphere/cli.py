@@ -14,6 +14,7 @@ import typer
 from axiosphere import __version__
 from instruments.cli import app as instruments_app
 from survey.cli import study_app
+from survey.fieldwork_cli import survey_app
 
 app = typer.Typer(
     name="axiosphere",
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(instruments_app, name="instruments")
 app.add_typer(study_app, name="study")
+app.add_typer(survey_app, name="survey")
 
 
 def _version(value: bool) -> None:

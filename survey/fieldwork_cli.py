@@ -1,0 +1,128 @@
+"""``axiosphere survey``: run, resume and follow interviews in the terminal."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+survey_app = typer.Typer(help="Run interviews in the terminal, resume them, and follow fieldwork.", no_args_is_help=True)
+
+
+def _need_terminal() -> None:
+    from instruments.errors import InputError
+
+    if not sys.stdin.isatty():
+        raise InputError("survey run needs an interactive terminal (stdin is not a terminal); "
+                         "to load answers from a file use: axiosphere data import")
+
+
+@survey_app.command("run")
+def run(
+    study_dir: Path = typer.Argument(..., help="The study folder."),
+    city: str = typer.Option(..., "--city", help="The city of this interview (an id from study.yaml)."),
+    interviewer: str = typer.Option(..., "--interviewer", help="The interviewer's id."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Interview language (default: the city's)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for randomised blocks (default: random; always stored)."),
+) -> None:
+    """Interview one respondent: consent, then every instrument of the study; each answer saved at once."""
+    _need_terminal()
+    import secrets
+
+    from instruments.errors import InputError
+    from survey.interview import Flow
+    from survey.prompts import TerminalScreen
+    from survey.session import start
+    from survey.store import Store
+    from survey.study import load_study
+
+    study = load_study(study_dir)
+    if city not in study.cities:
+        raise InputError(f"unknown city '{city}' (the study has: {', '.join(study.cities)})")
+    try:
+        flow = Flow(study, city, seed=seed if seed is not None else secrets.randbelow(2**31), language=lang)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    with Store.for_study(study.folder, study.id, create=True) as store:
+        _finish(start(store, flow, TerminalScreen(), interviewer=interviewer), store)
+
+
+@survey_app.command("resume")
+def resume(
+    study_dir: Path = typer.Argument(..., help="The study folder."),
+    interview: Optional[str] = typer.Option(None, "--interview", help="The interview's id (default: choose from a list)."),
+) -> None:
+    """Continue a paused interview, or one a crash or a killed process left in progress."""
+    _need_terminal()
+    from instruments.errors import InputError
+    from survey.prompts import TerminalScreen
+    from survey.session import resume as resume_interview
+    from survey.store import Store
+    from survey.study import load_study
+
+    study = load_study(study_dir)
+    with Store.for_study(study.folder, study.id) as store:
+        waiting = store.resumable()
+        if interview is None:
+            if not waiting:
+                print("No paused or interrupted interview to resume.")
+                return
+            interview = waiting[0].uuid if len(waiting) == 1 else _choose(waiting)
+        elif interview not in {r.uuid for r in waiting}:
+            status = store.interview(interview).status
+            raise InputError(f"interview {interview} is {status}, not paused or interrupted; it cannot be resumed")
+        _finish(resume_interview(store, study, TerminalScreen(), interview=interview), store)
+
+
+def _choose(waiting: list) -> str:
+    import questionary
+
+    from survey.session import Interrupted
+
+    choices = [questionary.Choice(f"{r.city} · {r.interviewer} · started {r.started_at[:16]} · "
+                                  f"{'interrupted' if r.crashed else 'paused'}", r.uuid) for r in waiting]
+    try:
+        return questionary.select("Which interview?", choices=choices).unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted from None
+
+
+def _finish(outcome, store) -> None:
+    messages = {
+        "complete": "Interview complete",
+        "paused": f"Interview paused; resume with: axiosphere survey resume {store.path.parent} --interview {outcome.interview}",
+        "abandoned": "Interview abandoned",
+        "refused": "Refusal recorded",
+    }
+    print(f"\n{messages[outcome.status]}: {outcome.answered} answers saved in {store.path} (interview {outcome.interview}).")
+
+
+@survey_app.command("status")
+def status(
+    study_dir: Path = typer.Argument(..., help="The study folder."),
+    json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+) -> None:
+    """Interviews per city (complete, paused, interrupted, abandoned, refusals) and quota progress."""
+    from survey.status import fieldwork_status
+    from survey.store import STORE_FILE, Store
+    from survey.study import load_study
+
+    study = load_study(study_dir)
+    if not (study.folder / STORE_FILE).exists():
+        print(f"No interviews yet in {study.folder} (start one with: axiosphere survey run {study_dir} --city ... --interviewer ...)")
+        return
+    with Store.for_study(study.folder, study.id) as store:
+        report = fieldwork_status(study, store)
+    if json:
+        from instruments.output import print_json
+
+        print_json(report)
+        return
+    print(f"{'city':<20} {'complete':>8} {'in prog.':>8} {'paused':>7} {'crashed':>7} {'abandon.':>8} {'refused':>7}")
+    for c in report["cities"]:
+        print(f"{c['name']:<20} {c['complete']:>8} {c['in_progress']:>8} {c['paused']:>7} {c['crashed']:>7} "
+              f"{c['abandoned']:>8} {c['refused']:>7}")
+        for cell in c.get("quota", []):
+            print(f"    quota {cell['sex']:<7} {cell['age']:<6} {cell['complete']:>4} of {cell['target']}")

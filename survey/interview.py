@@ -1,0 +1,242 @@
+"""The interview's flow, with no UI: question order, randomisation, skip logic, back and resume.
+
+A :class:`Flow` is the plan of one respondent's interview: every item of the
+study's instruments in order, randomised sections shuffled by the interview's
+seed (so the order shown can always be rebuilt and is also stored). Given the
+answers so far it says which items are relevant, where "next" and "back" lead,
+where a resumed interview continues, and how each question reads in the
+respondent's language and text form.
+
+Example
+-------
+>>> from survey.study import load_study, init_study
+>>> import tempfile, pathlib
+>>> study = load_study(init_study(pathlib.Path(tempfile.mkdtemp()) / "s"))
+>>> flow = Flow(study, "orsha", seed=3)
+>>> flow.steps[0].item.id, len(flow.steps)
+('gndr', 52)
+>>> flow.question(0, {}).text
+'Пол респондента (отметьте по наблюдению, при необходимости уточните).'
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from instruments.model import Instrument, Item, Section
+from survey.study import Study
+
+DONT_KNOW, REFUSED = "dont_know", "refused"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One item in the plan, with the instrument and section it belongs to."""
+
+    instrument: Instrument
+    section: Section
+    item: Item
+
+
+@dataclass(frozen=True)
+class Option:
+    """An answer the respondent can give, with the key that selects it."""
+
+    value: Any
+    label: str
+    label2: str | None = None
+    missing: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """Everything a screen needs to ask one item."""
+
+    item: str
+    type: str
+    text: str
+    text2: str | None
+    section: str
+    intro: str | None
+    position: int
+    total: int
+    options: tuple[Option, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    required: bool = True
+    default: Any = None
+    note: str | None = None
+
+
+class Flow:
+    """One respondent's interview plan and its navigation rules."""
+
+    def __init__(self, study: Study, city: str, *, seed: int, language: str | None = None,
+                 second_language: str | None = None, order: Sequence[str] | None = None):
+        if city not in study.cities:
+            raise ValueError(f"unknown city '{city}' (the study has {', '.join(study.cities)})")
+        self.study = study
+        self.city = study.cities[city]
+        self.language = language or self.city.language
+        self.second_language = second_language if second_language is not None else self.city.second_language
+        for instrument in study.instruments:
+            for lang in filter(None, (self.language, self.second_language)):
+                if lang not in instrument.languages:
+                    raise ValueError(f"instrument '{instrument.id}' has no '{lang}' texts (it has {', '.join(instrument.languages)})")
+        self.seed = seed
+        planned = self._plan(seed)
+        if order is not None:
+            by_id = {s.item.id: s for s in planned}
+            unknown = [i for i in order if i not in by_id]
+            if unknown or len(order) != len(planned):
+                raise ValueError(f"the stored question order does not match the study's instruments (unknown: {unknown})")
+            planned = [by_id[i] for i in order]
+        self.steps: list[Step] = planned
+        self.index = {s.item.id: n for n, s in enumerate(self.steps)}
+        self._twin_codes = {c: n + 1 for n, c in enumerate(study.cities)}
+
+    def _plan(self, seed: int) -> list[Step]:
+        steps: list[Step] = []
+        for instrument in self.study.instruments:
+            for section in instrument.sections:
+                items = list(section.items)
+                if section.randomise:
+                    # A string seed hashes the same in every process, so the order can be rebuilt.
+                    random.Random(f"{seed}:{instrument.id}:{section.id}").shuffle(items)
+                steps.extend(Step(instrument, section, instrument.items[i]) for i in items)
+        return steps
+
+    @property
+    def order(self) -> list[str]:
+        return [s.item.id for s in self.steps]
+
+    # -- skip logic --------------------------------------------------------------
+
+    @staticmethod
+    def values(answers: Mapping[str, Any]) -> dict[str, Any]:
+        """Answers as conditions see them: missing codes, skips and irrelevant items have no value."""
+        out = {}
+        for item, answer in answers.items():
+            usable = answer.status == "answered" and answer.missing is None
+            out[item] = answer.value if usable else None
+        return out
+
+    def relevant(self, i: int, answers: Mapping[str, Any]) -> bool:
+        condition = self.steps[i].item.relevant
+        return condition is None or condition.evaluate(self.values(answers))
+
+    def next(self, i: int, answers: Mapping[str, Any]) -> int | None:
+        """The next relevant question after ``i`` (``None`` at the end)."""
+        for j in range(i + 1, len(self.steps)):
+            if self.relevant(j, answers):
+                return j
+        return None
+
+    def previous(self, i: int, answers: Mapping[str, Any]) -> int | None:
+        """The relevant question before ``i`` (``None`` at the start)."""
+        for j in range(i - 1, -1, -1):
+            if self.relevant(j, answers):
+                return j
+        return None
+
+    def first(self, answers: Mapping[str, Any]) -> int | None:
+        return self.next(-1, answers)
+
+    def resume_at(self, answers: Mapping[str, Any]) -> int | None:
+        """Where an interrupted interview goes on: the first relevant question without an answer."""
+        for j in range(len(self.steps)):
+            if self.relevant(j, answers):
+                current = answers.get(self.steps[j].item.id)
+                if current is None or current.status == "not_relevant":
+                    return j
+        return None
+
+    def no_longer_relevant(self, answers: Mapping[str, Any]) -> list[str]:
+        """Items holding an answer that skip logic now excludes (after an earlier answer changed)."""
+        return [s.item.id for j, s in enumerate(self.steps)
+                if s.item.id in answers and answers[s.item.id].status != "not_relevant" and not self.relevant(j, answers)]
+
+    # -- presenting --------------------------------------------------------------
+
+    def _form(self, instrument: Instrument, answers: Mapping[str, Any]) -> str | None:
+        if instrument.forms is None:
+            return None
+        return instrument.forms.form_for(self.values(answers).get(instrument.forms.item))
+
+    def _fill(self, text: str, language: str) -> str:
+        twins = [self.study.cities[t].display_name(language) for t in self.study.twins(self.city.id)]
+        return text.replace("{city}", self.city.display_name(language)).replace("{twins}", ", ".join(twins))
+
+    def _text(self, local: Any, step: Step, answers: Mapping[str, Any], language: str | None) -> str | None:
+        if local is None or language is None:
+            return None
+        return self._fill(local.get(language, self._form(step.instrument, answers)), language)
+
+    def options(self, step: Step) -> tuple[Option, ...]:
+        """Answer options in scale order, then the instrument's don't-know and refusal codes."""
+        item, langs = step.item, (self.language, self.second_language)
+        if item.options_from == "twins":
+            return tuple(Option(self._twin_codes[t], self.study.cities[t].display_name(langs[0]),
+                                self.study.cities[t].display_name(langs[1]) if langs[1] else None)
+                         for t in self.study.twins(self.city.id))
+        scale = step.instrument.item_scale(item.id)
+        if scale is None:
+            return ()
+        out = []
+        for point in scale.points:
+            label = point.label.get(langs[0]) if point.label else ""
+            label2 = point.label.get(langs[1]) if point.label and langs[1] else None
+            out.append(Option(point.value, label, label2))
+        for code in scale.missing:
+            out.append(Option(code.code, code.label.get(langs[0]), code.label.get(langs[1]) if langs[1] else None, code.kind))
+        return tuple(out)
+
+    def question(self, i: int, answers: Mapping[str, Any]) -> Question:
+        """The screen for question ``i`` given the answers so far (with the current answer as default)."""
+        step = self.steps[i]
+        item = step.item
+        relevant = [j for j in range(len(self.steps)) if self.relevant(j, answers)]
+        current = answers.get(item.id)
+        default = current.value if current is not None and current.status == "answered" else None
+        return Question(
+            item=item.id, type=item.type,
+            text=self._text(item.text, step, answers, self.language),
+            text2=self._text(item.text, step, answers, self.second_language),
+            section=f"{step.instrument.title.get(self.language)} · {step.section.title.get(self.language)}",
+            intro=self._text(step.section.intro, step, answers, self.language),
+            position=relevant.index(i) + 1 if i in relevant else 0, total=len(relevant),
+            options=self.options(step), minimum=item.minimum, maximum=item.maximum, required=item.required,
+            default=default, note=self._text(item.note, step, answers, self.language),
+        )
+
+    def check(self, i: int, value: Any) -> str | None:
+        """Why ``value`` cannot be stored for question ``i`` (``None`` when it can)."""
+        step = self.steps[i]
+        item = step.item
+        if value is None:
+            return "an answer is required" if item.required else None
+        if item.type == "number":
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                return "expected a number"
+            if not item.minimum <= value <= item.maximum:
+                return f"expected a number from {item.minimum:g} to {item.maximum:g}"
+            return None
+        if item.type == "text":
+            return None if isinstance(value, str) else "expected a text"
+        allowed = {o.value for o in self.options(step)}
+        if item.type == "multi":
+            if not isinstance(value, list) or any(v not in allowed for v in value):
+                return "expected a selection of the listed options"
+            return None if value or not item.required else "choose at least one option"
+        return None if value in allowed else f"expected one of {', '.join(map(str, sorted(allowed)))}"
+
+    def missing_kind(self, i: int, value: Any) -> str | None:
+        """'dont_know' or 'refused' when ``value`` is such a code of question ``i``'s scale."""
+        scale = self.steps[i].instrument.item_scale(self.steps[i].item.id)
+        return scale.missing_kind(value) if scale is not None else None
+
+    def instrument_specs(self) -> list[tuple[str, str, str]]:
+        return [(i.id, i.version, i.content_hash) for i in self.study.instruments]

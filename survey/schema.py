@@ -1,0 +1,81 @@
+"""The response store's schema and its migrations, one function per version step.
+
+A store records its schema version in ``meta``; opening an older store runs the
+missing steps inside one transaction, so a store is never half-migrated.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_VERSION = 1
+
+_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE interviews (
+    uuid TEXT PRIMARY KEY,
+    study_id TEXT NOT NULL,
+    city TEXT NOT NULL,
+    interviewer TEXT NOT NULL,
+    device TEXT NOT NULL,
+    language TEXT NOT NULL,
+    second_language TEXT,
+    seed INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('in_progress', 'paused', 'complete', 'abandoned', 'refused')),
+    consent INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    updated_at TEXT NOT NULL,
+    pid INTEGER,
+    host TEXT,
+    item_order TEXT NOT NULL
+);
+CREATE TABLE interview_instruments (
+    interview TEXT NOT NULL REFERENCES interviews(uuid),
+    position INTEGER NOT NULL,
+    instrument TEXT NOT NULL,
+    version TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    PRIMARY KEY (interview, position)
+);
+CREATE TABLE answers (
+    interview TEXT NOT NULL REFERENCES interviews(uuid),
+    item TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    missing TEXT CHECK (missing IN ('dont_know', 'refused')),
+    status TEXT NOT NULL CHECK (status IN ('answered', 'skipped', 'not_relevant')),
+    shown_at TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (interview, item, revision)
+);
+CREATE TABLE events (
+    interview TEXT NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (interview, at, kind)
+);
+CREATE INDEX interviews_city ON interviews (city, status);
+"""
+
+
+def _to_v1(connection: sqlite3.Connection) -> None:
+    for statement in _V1.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
+_STEPS = {1: _to_v1}
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Bring a store to :data:`SCHEMA_VERSION`; call inside a transaction."""
+    tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    current = 0
+    if "meta" in tables:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        current = int(row[0]) if row else 0
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        _STEPS[version](connection)
+    connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

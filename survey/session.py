@@ -1,0 +1,126 @@
+"""Running one interview: ask, commit, move on; back-steps, pauses and resumes.
+
+The loop commits every answer before the next question is built, so an
+interview killed at any moment loses at most the question on screen. The screen
+is anything with the :class:`Screen` methods: the terminal one in
+:mod:`survey.prompts`, or a scripted one in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from survey.interview import Flow, Question
+from survey.store import Store, now
+
+
+class _Back:
+    def __repr__(self) -> str:
+        return "BACK"
+
+
+BACK: Any = _Back()
+
+
+class Interrupted(Exception):
+    """The fieldworker pressed Ctrl-C or Ctrl-D."""
+
+
+class Screen(Protocol):
+    def consent(self, text: str) -> bool: ...
+    def ask(self, question: Question) -> Any: ...
+    def interrupted(self) -> str: ...
+    def say(self, message: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How an interview run ended."""
+
+    interview: str
+    status: str
+    answered: int
+
+
+CONSENT = {
+    "en": ("Introduce yourself and the study, explain that taking part is voluntary, that any question may be "
+           "left unanswered and that answers are kept confidential and analysed only in aggregate."),
+    "ru": ("Представьтесь и расскажите об исследовании. Объясните, что участие добровольное, на любой вопрос "
+           "можно не отвечать, а ответы конфиденциальны и анализируются только в обобщённом виде."),
+}
+
+
+def start(store: Store, flow: Flow, screen: Screen, *, interviewer: str) -> Outcome:
+    """Ask for consent, record the interview (or the refusal), and run it."""
+    agreed = screen.consent(CONSENT.get(flow.language, CONSENT["en"]))
+    interview = store.start_interview(
+        city=flow.city.id, interviewer=interviewer, language=flow.language, second_language=flow.second_language,
+        seed=flow.seed, instruments=flow.instrument_specs(), item_order=flow.order, consent=agreed,
+    )
+    if not agreed:
+        screen.say("Refusal recorded. Nothing else was stored.")
+        return Outcome(interview, "refused", 0)
+    return run(store, flow, screen, interview=interview)
+
+
+def resume(store: Store, study: Any, screen: Screen, *, interview: str) -> Outcome:
+    """Continue an interview at its first unanswered question."""
+    record = store.interview(interview)
+    if record.status in ("complete", "abandoned", "refused"):
+        raise ValueError(f"interview {interview} is {record.status} and cannot be resumed")
+    flow = Flow(study, record.city, seed=record.seed, language=record.language,
+                second_language=record.second_language, order=record.item_order)
+    store.log(interview, "resume", "after a crash" if record.crashed else "")
+    store.set_status(interview, "in_progress")
+    return run(store, flow, screen, interview=interview)
+
+
+def run(store: Store, flow: Flow, screen: Screen, *, interview: str, at: int | None = None) -> Outcome:
+    """Ask from ``at`` (default: the first unanswered question) to the end, committing each answer."""
+    answers = store.current_answers(interview)
+    i = flow.resume_at(answers) if at is None else at
+    while i is not None:
+        question = flow.question(i, answers)
+        shown = now()
+        try:
+            result = screen.ask(question)
+        except Interrupted:
+            choice = _after_interrupt(screen)
+            if choice == "continue":
+                continue
+            store.set_status(interview, "paused" if choice == "pause" else "abandoned", detail=question.item)
+            return Outcome(interview, "paused" if choice == "pause" else "abandoned", _count(answers))
+        if result is BACK:
+            previous = flow.previous(i, answers)
+            store.log(interview, "back", question.item)
+            i = previous if previous is not None else i
+            continue
+        problem = flow.check(i, result)
+        if problem:
+            screen.say(problem)
+            continue
+        current = answers.get(question.item)
+        unchanged = current is not None and current.status == "answered" and current.value == result
+        if not unchanged:
+            store.answer(interview, question.item, result, missing=flow.missing_kind(i, result),
+                         status="skipped" if result is None else "answered", shown_at=shown)
+            answers = store.current_answers(interview)
+            stale = flow.no_longer_relevant(answers)
+            if stale:
+                store.mark_not_relevant(interview, stale)
+                answers = store.current_answers(interview)
+        i = flow.next(i, answers)
+    store.set_status(interview, "complete")
+    return Outcome(interview, "complete", _count(answers))
+
+
+def _after_interrupt(screen: Screen) -> str:
+    try:
+        return screen.interrupted()
+    except Interrupted:
+        return "pause"  # a second Ctrl-C: the safe choice keeps everything for later
+
+
+def _count(answers: dict[str, Any]) -> int:
+    return sum(1 for a in answers.values() if a.status == "answered")

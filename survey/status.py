@@ -1,0 +1,63 @@
+"""Fieldwork progress: interviews by city and status, and quota cells filled by sex x age band."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from survey.store import Store
+from survey.study import Study
+
+
+def fieldwork_status(study: Study, store: Store) -> dict[str, Any]:
+    """Counts per city (complete, in progress, paused, crashed, abandoned, refused) and quota progress.
+
+    Example
+    -------
+    >>> status = fieldwork_status(study, store)  # doctest: +SKIP
+    >>> status["cities"][0]["complete"]  # doctest: +SKIP
+    12
+    """
+    records = store.interviews()
+    sex_item = next((i.role_item("sex") for i in study.instruments if i.role_item("sex")), None)
+    age_item = next((i.role_item("age") for i in study.instruments if i.role_item("age")), None)
+    sex_names: dict[Any, str] = {}
+    if sex_item is not None:
+        owner = next(i for i in study.instruments if sex_item.id in i.items)
+        sex_names = {p.value: p.name or str(p.value) for p in owner.response_scales[sex_item.scale].points}
+    roles = _role_answers(store, [i for i in (sex_item, age_item) if i is not None])
+    cities = []
+    for city in study.cities.values():
+        mine = [r for r in records if r.city == city.id]
+        counts = {s: sum(1 for r in mine if r.status == s and not r.crashed) for s in ("complete", "in_progress", "paused", "abandoned", "refused")}
+        counts["crashed"] = sum(1 for r in mine if r.crashed)
+        entry: dict[str, Any] = {"city": city.id, "name": city.display_name("en"), **counts}
+        if city.quota and sex_item is not None and age_item is not None:
+            filled = {cell: 0 for cell in city.quota}
+            for record in mine:
+                if record.status != "complete":
+                    continue
+                answers = roles.get(record.uuid, {})
+                sex = sex_names.get(answers.get(sex_item.id))
+                age = answers.get(age_item.id)
+                band = study.age_band(age) if isinstance(age, (int, float)) else None
+                if (sex, band) in filled:
+                    filled[(sex, band)] += 1
+            entry["quota"] = [{"sex": s, "age": a, "target": t, "complete": filled[(s, a)]} for (s, a), t in city.quota.items()]
+        cities.append(entry)
+    unknown = sorted({r.city for r in records} - set(study.cities))
+    return {"study": study.id, "store": str(store.path), "cities": cities, "other_cities": unknown}
+
+
+def _role_answers(store: Store, items: list[Any]) -> dict[str, dict[str, Any]]:
+    if not items:
+        return {}
+    ids = [i.id for i in items]
+    rows = store.db.execute(
+        f"SELECT interview, item, value, missing, status FROM answers a WHERE item IN ({','.join('?' * len(ids))})"
+        " AND revision = (SELECT MAX(revision) FROM answers b WHERE b.interview = a.interview AND b.item = a.item)", ids)
+    out: dict[str, dict[str, Any]] = {}
+    for interview, item, value, missing, status in rows:
+        if status == "answered" and missing is None:
+            out.setdefault(interview, {})[item] = json.loads(value)
+    return out

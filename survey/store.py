@@ -1,0 +1,326 @@
+"""The response store: one SQLite file per device, in the study folder.
+
+Nothing collected may be lost, so every write is its own ``BEGIN IMMEDIATE``
+transaction on a WAL journal with ``synchronous=FULL``: when :meth:`Store.answer`
+returns, the answer is on disk. Answers are never overwritten; changing one
+appends a revision, and an answer that a changed earlier answer made irrelevant
+gets a ``not_relevant`` revision instead of being dropped. Two processes (two
+terminals on one laptop) can write the same store at once; SQLite's lock and a
+busy timeout serialise them. WAL needs a local file system: keep stores off
+network shares.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> store = Store.create(pathlib.Path(tempfile.mkdtemp()) / "responses.sqlite", study_id="demo")
+>>> uuid = store.start_interview(city="orsha", interviewer="iv1", language="ru", seed=7,
+...                              instruments=[("pvq21", "1.0.0", "abc")], item_order=["gndr"])
+>>> store.answer(uuid, "gndr", 2, shown_at="2026-01-01T10:00:00+00:00")
+1
+>>> store.current_answers(uuid)["gndr"].value
+2
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from instruments.errors import InputError
+from survey.schema import SCHEMA_VERSION, migrate
+
+STORE_FILE = "responses.sqlite"
+STATUSES = ("in_progress", "paused", "complete", "abandoned", "refused")
+
+
+class StoreError(RuntimeError):
+    """The store could not write (full disk, read-only file, locked too long): nothing was saved."""
+
+
+def now() -> str:
+    """UTC time stamp with microseconds, as stored."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The latest revision of one item's answer."""
+
+    item: str
+    value: Any
+    missing: str | None
+    status: str
+    revision: int
+    shown_at: str
+    answered_at: str
+
+
+@dataclass(frozen=True)
+class InterviewRecord:
+    """One interview's metadata row."""
+
+    uuid: str
+    study_id: str
+    city: str
+    interviewer: str
+    device: str
+    language: str
+    second_language: str | None
+    seed: int
+    status: str
+    consent: bool
+    started_at: str
+    ended_at: str | None
+    updated_at: str
+    pid: int | None
+    host: str | None
+    item_order: tuple[str, ...]
+
+    @property
+    def crashed(self) -> bool:
+        """Left 'in progress' by a process that is gone (killed, crashed, or on another host)."""
+        if self.status != "in_progress":
+            return False
+        if self.host != socket.gethostname() or self.pid is None:
+            return True
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    return connection
+
+
+class Store:
+    """A study's response store. Open it with :meth:`open` or :meth:`create`."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection):
+        self.path = path
+        self.db = connection
+        meta = dict(self.db.execute("SELECT key, value FROM meta"))
+        self.study_id = meta["study_id"]
+        self.device = meta["device"]
+
+    # -- opening -----------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | Path, *, study_id: str) -> Store:
+        """Create a new store file (or open it if it exists and belongs to ``study_id``)."""
+        path = Path(path)
+        if path.exists():
+            return cls.open(path, study_id=study_id)
+        try:
+            connection = _connect(path)
+            with _transaction(connection):
+                migrate(connection)
+                device = f"{socket.gethostname()}-{uuidlib.uuid4().hex[:8]}"
+                connection.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("study_id", study_id), ("device", device), ("created_at", now()), ("store_id", uuidlib.uuid4().hex)],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot create the response store {path}: {exc}") from None
+        return cls(path, connection)
+
+    @classmethod
+    def open(cls, path: str | Path, *, study_id: str | None = None) -> Store:
+        """Open an existing store; a foreign, corrupt or other study's file raises :class:`InputError`."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"no response store at {path}")
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+        if header != b"SQLite format 3\x00":
+            raise InputError(f"{path} is not a response store (not an SQLite file)")
+        try:
+            connection = _connect(path)
+            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "meta" not in tables:
+                connection.close()
+                raise InputError(f"{path} is an SQLite file but not an axiosphere response store")
+            version = int(dict(connection.execute("SELECT key, value FROM meta")).get("schema_version", 0))
+            if version > SCHEMA_VERSION:
+                connection.close()
+                raise InputError(f"{path} was written by a newer axiosphere (store schema {version}); upgrade axiosphere")
+            if version < SCHEMA_VERSION:
+                with _transaction(connection):
+                    migrate(connection)
+            store = cls(path, connection)
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{path} is damaged or not a response store ({exc})") from None
+        if study_id is not None and store.study_id != study_id:
+            store.close()
+            raise InputError(f"{path} belongs to study '{store.study_id}', not '{study_id}'")
+        return store
+
+    @classmethod
+    def for_study(cls, folder: str | Path, study_id: str, *, create: bool = False) -> Store:
+        """The store in a study folder (created on first use when ``create``)."""
+        path = Path(folder) / STORE_FILE
+        if create:
+            return cls.create(path, study_id=study_id)
+        return cls.open(path, study_id=study_id)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------------
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
+        try:
+            with _transaction(self.db):
+                yield self.db
+        except sqlite3.OperationalError as exc:
+            reason = "the disk is full" if "full" in str(exc) else str(exc)
+            raise StoreError(f"could not save {what} to {self.path}: {reason}. Nothing was lost before this; "
+                             "free space or fix the problem, then resume the interview.") from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"could not save {what} to {self.path}: {exc}") from None
+
+    def start_interview(
+        self, *, city: str, interviewer: str, language: str, seed: int, instruments: Iterable[tuple[str, str, str]],
+        item_order: Iterable[str], second_language: str | None = None, consent: bool = True, interview_id: str | None = None,
+    ) -> str:
+        """Record a new interview (status ``in_progress``, or ``refused`` without consent); returns its UUID."""
+        interview = interview_id or str(uuidlib.uuid4())
+        stamp = now()
+        status = "in_progress" if consent else "refused"
+        with self._write("the new interview") as db:
+            db.execute(
+                "INSERT INTO interviews (uuid, study_id, city, interviewer, device, language, second_language, seed, status,"
+                " consent, started_at, ended_at, updated_at, pid, host, item_order) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (interview, self.study_id, city, interviewer, self.device, language, second_language, seed, status,
+                 int(consent), stamp, None if consent else stamp, stamp, os.getpid() if consent else None,
+                 socket.gethostname(), json.dumps(list(item_order))),
+            )
+            db.executemany(
+                "INSERT INTO interview_instruments (interview, position, instrument, version, content_hash) VALUES (?,?,?,?,?)",
+                [(interview, n, *spec) for n, spec in enumerate(instruments)],
+            )
+            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (interview, stamp, status, ""))
+        return interview
+
+    def answer(self, interview: str, item: str, value: Any, *, missing: str | None = None, status: str = "answered",
+               shown_at: str | None = None) -> int:
+        """Append a revision of ``item``'s answer and commit it; returns the revision number."""
+        stamp = now()
+        with self._write(f"the answer to {item}") as db:
+            (revision,) = db.execute(
+                "SELECT COALESCE(MAX(revision), 0) + 1 FROM answers WHERE interview = ? AND item = ?", (interview, item)
+            ).fetchone()
+            db.execute(
+                "INSERT INTO answers (interview, item, revision, value, missing, status, shown_at, answered_at)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (interview, item, revision, json.dumps(value), missing, status, shown_at or stamp, stamp),
+            )
+            db.execute("UPDATE interviews SET updated_at = ? WHERE uuid = ?", (stamp, interview))
+        return revision
+
+    def mark_not_relevant(self, interview: str, items: Iterable[str]) -> None:
+        """Record that earlier answers to ``items`` no longer apply (an answer they depended on changed)."""
+        stamp = now()
+        with self._write("the skip-logic change") as db:
+            for item in items:
+                (revision,) = db.execute(
+                    "SELECT COALESCE(MAX(revision), 0) + 1 FROM answers WHERE interview = ? AND item = ?", (interview, item)
+                ).fetchone()
+                db.execute(
+                    "INSERT INTO answers (interview, item, revision, value, missing, status, shown_at, answered_at)"
+                    " VALUES (?,?,?,?,?,?,?,?)", (interview, item, revision, "null", None, "not_relevant", stamp, stamp),
+                )
+
+    def set_status(self, interview: str, status: str, *, detail: str = "") -> None:
+        """Move an interview to ``status`` (paused, complete, abandoned, in_progress) and log the event."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown interview status '{status}'")
+        stamp = now()
+        ended = stamp if status in ("complete", "abandoned") else None
+        holder = (os.getpid(), socket.gethostname()) if status == "in_progress" else (None, None)
+        with self._write(f"the interview status ({status})") as db:
+            db.execute("UPDATE interviews SET status = ?, ended_at = COALESCE(?, ended_at), updated_at = ?, pid = ?, host = ?"
+                       " WHERE uuid = ?", (status, ended, stamp, *holder, interview))
+            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (interview, stamp, status, detail))
+
+    def log(self, interview: str, kind: str, detail: str = "") -> None:
+        """Paradata: back-steps, pauses, crashes detected."""
+        with self._write("the event log") as db:
+            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (interview, now(), kind, detail))
+
+    # -- reading -----------------------------------------------------------------
+
+    def interview(self, uuid: str) -> InterviewRecord:
+        row = self.db.execute(f"SELECT {_INTERVIEW_COLUMNS} FROM interviews WHERE uuid = ?", (uuid,)).fetchone()
+        if row is None:
+            raise InputError(f"no interview '{uuid}' in {self.path}")
+        return _record(row)
+
+    def interviews(self, *, status: str | None = None) -> list[InterviewRecord]:
+        query = f"SELECT {_INTERVIEW_COLUMNS} FROM interviews"
+        rows = self.db.execute(query + (" WHERE status = ?" if status else "") + " ORDER BY started_at, uuid",
+                               (status,) if status else ())
+        return [_record(r) for r in rows]
+
+    def current_answers(self, interview: str) -> dict[str, Answer]:
+        """The latest revision of every item asked in ``interview``."""
+        rows = self.db.execute(
+            "SELECT item, value, missing, status, revision, shown_at, answered_at FROM answers a WHERE interview = ?"
+            " AND revision = (SELECT MAX(revision) FROM answers b WHERE b.interview = a.interview AND b.item = a.item)",
+            (interview,),
+        )
+        return {r[0]: Answer(r[0], json.loads(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows}
+
+    def instruments_of(self, interview: str) -> list[tuple[str, str, str]]:
+        return [tuple(r) for r in self.db.execute(
+            "SELECT instrument, version, content_hash FROM interview_instruments WHERE interview = ? ORDER BY position",
+            (interview,))]
+
+    def resumable(self) -> list[InterviewRecord]:
+        """Paused interviews and those a killed process left in progress."""
+        return [r for r in self.interviews() if r.status == "paused" or r.crashed]
+
+
+_INTERVIEW_COLUMNS = ("uuid, study_id, city, interviewer, device, language, second_language, seed, status, consent,"
+                      " started_at, ended_at, updated_at, pid, host, item_order")
+
+
+def _record(row: tuple[Any, ...]) -> InterviewRecord:
+    values = list(row)
+    values[9] = bool(values[9])
+    values[15] = tuple(json.loads(values[15]))
+    return InterviewRecord(*values)
+
+
+@contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
