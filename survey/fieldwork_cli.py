@@ -79,17 +79,19 @@ def resume(
 def _choose(waiting: list) -> str:
     import questionary
 
-    from survey.session import Interrupted
-
     choices = [questionary.Choice(f"{r.city} · {r.interviewer} · started {r.started_at[:16]} · "
                                   f"{'interrupted' if r.crashed else 'paused'}", r.uuid) for r in waiting]
     try:
         return questionary.select("Which interview?", choices=choices).unsafe_ask()
     except (KeyboardInterrupt, EOFError):
-        raise Interrupted from None
+        print("Nothing resumed.")
+        raise typer.Exit(1) from None
 
 
 def _finish(outcome, store) -> None:
+    if outcome.status == "not_started":
+        print("\nInterview not started; nothing was stored.")
+        return
     messages = {
         "complete": "Interview complete",
         "paused": f"Interview paused; resume with: axiosphere survey resume {store.path.parent} --interview {outcome.interview}",

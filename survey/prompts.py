@@ -73,7 +73,7 @@ class TerminalScreen:
                    questionary.Choice("No: record a refusal", False, shortcut_key="n")]
         prompt = questionary.select("Does the respondent agree to take part?", choices=choices, use_shortcuts=True,
                                     use_jk_keys=False, instruction="(y / n, Enter)", **self._io())
-        return bool(self._ask(prompt))
+        return bool(self._ask(self._with_back(prompt)))
 
     def interrupted(self) -> str:
         import questionary
@@ -83,7 +83,7 @@ class TerminalScreen:
                    questionary.Choice("Abandon: the respondent stopped (answers so far are kept)", "abandon", shortcut_key="a")]
         prompt = questionary.select("Interview interrupted. What now?", choices=choices, use_shortcuts=True,
                                     use_jk_keys=False, instruction="(p / c / a, Enter)", **self._io())
-        return self._ask(prompt)
+        return self._ask(self._with_back(prompt))
 
     def ask(self, question: Question) -> Any:
         self._header(question)
@@ -108,6 +108,8 @@ class TerminalScreen:
         extra = KeyBindings()
         for key in keys:
             extra.add(key, eager=True)(lambda event: event.app.exit(result=BACK))
+        # questionary's lists ignore Ctrl-D; make it interrupt as in its text prompts.
+        extra.add("c-d", eager=True)(lambda event: event.app.exit(exception=EOFError))
         prompt.application.key_bindings = merge_key_bindings([prompt.application.key_bindings, extra])
         return prompt
 

@@ -53,7 +53,10 @@ CONSENT = {
 
 def start(store: Store, flow: Flow, screen: Screen, *, interviewer: str) -> Outcome:
     """Ask for consent, record the interview (or the refusal), and run it."""
-    agreed = screen.consent(CONSENT.get(flow.language, CONSENT["en"]))
+    try:
+        agreed = screen.consent(CONSENT.get(flow.language, CONSENT["en"]))
+    except Interrupted:
+        return Outcome("", "not_started", 0)  # consent was never given or refused: nothing to record
     interview = store.start_interview(
         city=flow.city.id, interviewer=interviewer, language=flow.language, second_language=flow.second_language,
         seed=flow.seed, instruments=flow.instrument_specs(), item_order=flow.order, consent=agreed,

@@ -92,13 +92,22 @@ class InterviewRecord:
             return False
         if self.host != socket.gethostname() or self.pid is None:
             return True
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
+        return not _alive(self.pid)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (a killed process not yet reaped is a zombie: not running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
         return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -1,0 +1,144 @@
+"""A whole interview driven through questionary's own pipe input, checking every stored row."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from conftest import DATA
+from survey.interview import Flow
+from survey.prompts import TerminalScreen
+from survey.session import resume, start
+from survey.store import Store
+from survey.study import init_study, load_study
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def mini(tmp_path):
+    shutil.copy(DATA / "mini.yaml", tmp_path / "mini.yaml")
+    text = (DATA / "mini-study.yaml").read_text(encoding="utf-8")
+    (tmp_path / "study.yaml").write_text(text, encoding="utf-8")
+    return load_study(tmp_path)
+
+
+def drive(study, city, keys, *, seed=1, language=None):
+    """Run one interview with ``keys`` typed, chunk by chunk, as a fieldworker would."""
+    with create_pipe_input() as pipe, Store.for_study(study.folder, study.id, create=True) as store:
+        screen = TerminalScreen(input=pipe, output=DummyOutput(), echo=io.StringIO())
+        for chunk in keys:
+            pipe.send_text(chunk)
+        outcome = start(store, Flow(study, city, seed=seed, language=language), screen, interviewer="iv7")
+        rows = store.db.execute("SELECT item, revision, value, missing, status FROM answers ORDER BY rowid").fetchall()
+        return outcome, rows, store.interview(outcome.interview), screen.echo.getvalue()
+
+
+def test_full_interview_with_skip_logic_dont_know_and_back(mini):
+    keys = [
+        "y\r",        # consent
+        "2\r",        # sex: female
+        "1\r",        # aware: yes  -> t1 becomes relevant
+        "3\r",        # t1: agree
+        "<",          # back to t1 ...
+        "<",          # ... and back to aware
+        "2\r",        # aware: no   -> t1 no longer relevant
+        "d\r",        # t2: don't know
+        "1\r",        # t3
+    ]
+    outcome, rows, record, echo = drive(mini, "narva", keys)
+    assert outcome.status == "complete"
+    assert rows == [
+        ("sex", 1, "2", None, "answered"),
+        ("aware", 1, "1", None, "answered"),
+        ("t1", 1, "3", None, "answered"),
+        ("aware", 2, "2", None, "answered"),
+        ("t1", 2, "null", None, "not_relevant"),
+        ("t2", 1, "8", "dont_know", "answered"),
+        ("t3", 1, "1", None, "answered"),
+    ]
+    assert record.status == "complete" and record.consent and record.ended_at is not None
+    assert record.interviewer == "iv7" and record.city == "narva" and record.language == "ru"
+    assert record.item_order == ("sex", "aware", "t1", "t2", "t3")
+    progress = [line.split("]")[0] + "]" for line in echo.splitlines() if line.startswith("[")]
+    # Progress counts the questions relevant so far: t1 joins when aware = yes and leaves when it is no.
+    assert progress == ["[1/4]", "[2/4]", "[3/5]", "[4/5]", "[3/5]", "[2/5]", "[3/4]", "[4/4]"]
+
+
+def test_refusal_stores_only_a_refusal_record(mini):
+    outcome, rows, record, _ = drive(mini, "narva", ["n\r"])
+    assert outcome.status == "refused" and rows == []
+    assert record.status == "refused" and not record.consent and record.ended_at
+
+
+def test_ctrl_c_pauses_and_resume_continues_at_first_unanswered(mini):
+    outcome, rows, record, _ = drive(mini, "narva", ["y\r", "1\r", "\x03", "p\r"])
+    assert outcome.status == "paused"
+    assert [r[0] for r in rows] == ["sex"]
+    with create_pipe_input() as pipe, Store.for_study(mini.folder, mini.id) as store:
+        assert [r.uuid for r in store.resumable()] == [outcome.interview]
+        pipe.send_text("1\r")
+        pipe.send_text("2\r")
+        pipe.send_text("2\r")
+        pipe.send_text("d\r")
+        screen = TerminalScreen(input=pipe, output=DummyOutput(), echo=io.StringIO())
+        done = resume(store, mini, screen, interview=outcome.interview)
+        assert done.status == "complete"
+        answers = store.current_answers(outcome.interview)
+        assert {k: (a.value, a.missing) for k, a in answers.items()} == {
+            "sex": (1, None), "aware": (1, None), "t1": (2, None), "t2": (2, None), "t3": (8, "dont_know")
+        }
+        kinds = [k for (k,) in store.db.execute("SELECT kind FROM events ORDER BY at")]
+        assert kinds == ["in_progress", "paused", "resume", "in_progress", "complete"]
+
+
+def test_ctrl_d_is_handled_like_ctrl_c(mini):
+    outcome, rows, record, _ = drive(mini, "narva", ["y\r", "\x04", "a\r"])
+    assert outcome.status == "abandoned" and record.status == "abandoned"
+
+
+def test_second_ctrl_c_pauses_safely(mini):
+    outcome, _, record, _ = drive(mini, "narva", ["y\r", "\x03", "\x03"])
+    assert outcome.status == "paused" and record.status == "paused"
+
+
+def test_full_bundled_study_in_russian_with_randomised_block(tmp_path):
+    study = load_study(init_study(tmp_path / "s"))
+    flow = Flow(study, "orsha", seed=11)
+    keys = ["y\r"]
+    for step in flow.steps:
+        item = step.item
+        if item.type == "number":
+            keys.append("40\r")
+        elif item.type == "multi":
+            keys.append(" \r")  # tick the first twin town
+        elif item.id == "ttaware":
+            keys.append("1\r")
+        elif item.type == "choice":
+            keys.append("1\r")
+        else:
+            keys.append("2\r")
+    outcome, rows, record, _ = drive(study, "orsha", keys, seed=11)
+    assert outcome.status == "complete"
+    stored = {r[0]: r for r in rows}
+    assert len(stored) == len(flow.steps) == 52
+    cooperation = [i for i in record.item_order if i.startswith("tc")]
+    assert cooperation == [s.item.id for s in flow.steps if s.section.id == "cooperation"]
+    assert cooperation != sorted(cooperation, key=["tcclt", "tcedu", "tcyth", "tcecn", "tcsci", "tcdgt", "tcspt"].index), \
+        "seed 11 shuffles the block"
+    assert stored["ttwhich"][2] == "[2]", "the first twin of Orsha is Smolensk, city code 2"
+    assert stored["agea"][2] == "40"
+    assert Flow(study, "orsha", seed=11).order == list(record.item_order), "the order is rebuilt from the seed"
+
+
+def test_ctrl_c_at_consent_stores_nothing(mini):
+    with create_pipe_input() as pipe, Store.for_study(mini.folder, mini.id, create=True) as store:
+        pipe.send_text("\x03")
+        screen = TerminalScreen(input=pipe, output=DummyOutput(), echo=io.StringIO())
+        outcome = start(store, Flow(mini, "narva", seed=1), screen, interviewer="iv7")
+        assert outcome.status == "not_started"
+        assert store.interviews() == []
