@@ -14,6 +14,7 @@ import typer
 from axiosphere import __version__
 from instruments.cli import app as instruments_app
 from survey.cli import study_app
+from survey.data_cli import data_app
 from survey.fieldwork_cli import survey_app
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app = typer.Typer(
 app.add_typer(instruments_app, name="instruments")
 app.add_typer(study_app, name="study")
 app.add_typer(survey_app, name="survey")
+app.add_typer(data_app, name="data")
 
 
 def _version(value: bool) -> None:

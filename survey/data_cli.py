@@ -1,0 +1,65 @@
+"""``axiosphere data``: merge stores from other devices, export answers, import external data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+data_app = typer.Typer(help="Merge stores from other devices, export answers, import external data.", no_args_is_help=True)
+
+JSON = typer.Option(False, "--json", help="Print one JSON document on stdout.")
+
+
+@data_app.command("merge")
+def merge(
+    study_dir: Path = typer.Argument(..., help="The study folder whose store receives the rows."),
+    others: list[Path] = typer.Argument(..., help="Stores (responses.sqlite files or study folders) from other devices."),
+    json: bool = JSON,
+) -> None:
+    """Bring other devices' stores in: idempotent, never drops a row, reports interviews that differ."""
+    from survey.merge import merge_stores
+    from survey.store import Store
+    from survey.study import load_study
+
+    study = load_study(study_dir)
+    with Store.for_study(study.folder, study.id, create=True) as store:
+        report = merge_stores(store, list(others))
+    if json:
+        from instruments.output import print_json
+
+        print_json(report.to_dict())
+        return
+    added = report.added
+    print(f"merged {len(report.sources)} store(s): {added['interviews']} interviews, {added['answers']} answers, "
+          f"{added['events']} events added")
+    for line in report.differences:
+        print(f"  note: {line}")
+
+
+@data_app.command("export")
+def export(
+    study_dir: Path = typer.Argument(..., help="The study folder."),
+    format: str = typer.Option(..., "--format", help="csv, parquet, sav (SPSS), dta (Stata) or xlsx."),
+    out: Path = typer.Option(..., "--out", help="The file to write; the codebook is written beside it."),
+    include_incomplete: bool = typer.Option(False, "--include-incomplete", help="Also paused, abandoned and refused interviews."),
+    json: bool = JSON,
+) -> None:
+    """One row per interview, one column per item, with a codebook (Markdown, datapackage.json, DDI XML)."""
+    from survey.export import build_table, write_export
+    from survey.store import Store
+    from survey.study import load_study
+
+    study = load_study(study_dir)
+    with Store.for_study(study.folder, study.id) as store:
+        table = build_table(study, store, include_incomplete=include_incomplete)
+    written = write_export(table, out, format=format.lower())
+    if json:
+        from instruments.output import print_json
+
+        print_json({"rows": len(table.frame), "columns": len(table.columns), "files": [str(p) for p in written]})
+        return
+    print(f"wrote {len(table.frame)} interviews x {len(table.columns)} columns to {written[0]}")
+    for path in written[1:]:
+        print(f"  codebook: {path}")

@@ -1,0 +1,260 @@
+"""Exporting a study's answers: one row per interview, one column per item, metadata first.
+
+Answers keep their codes (as the ESS does: a "don't know" on a 0-10 scale is 88);
+the codebook written beside every export says which codes mean what, and SPSS and
+Stata files carry them as user-missing values (SPSS) or extended missing values
+``.d``/``.r`` (Stata). Items dropped by skip logic, skipped or never asked are
+system-missing. Multiple-choice items become one 0/1 column per option.
+
+Example
+-------
+>>> table = build_table(study, store)  # doctest: +SKIP
+>>> write_export(table, "answers.sav")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from instruments.errors import InputError
+from instruments.model import Instrument
+from survey.store import Store
+from survey.study import Study
+
+FORMATS = ("csv", "parquet", "sav", "dta", "xlsx")
+STATA_MISSING = {"dont_know": "d", "refused": "r"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """What one exported column holds."""
+
+    name: str
+    label: str
+    kind: str  # "meta", "item", "option"
+    type: str  # "integer", "number", "string", "datetime"
+    values: dict[int, str] = field(default_factory=dict)
+    missing: dict[int, str] = field(default_factory=dict)
+    instrument: str | None = None
+    item: str | None = None
+    measure: str = "nominal"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """The wide table and the description of each of its columns."""
+
+    frame: Any
+    columns: tuple[Column, ...]
+    study: str
+    statuses: tuple[str, ...]
+
+
+_META = [
+    Column("interview", "Interview id (UUID)", "meta", "string"),
+    Column("city", "City (id in study.yaml)", "meta", "string"),
+    Column("interviewer", "Interviewer id", "meta", "string"),
+    Column("device", "Device that recorded the interview", "meta", "string"),
+    Column("language", "Interview language", "meta", "string"),
+    Column("status", "Interview status", "meta", "string"),
+    Column("started", "Start of the interview (UTC)", "meta", "datetime"),
+    Column("ended", "End of the interview (UTC)", "meta", "datetime"),
+    Column("duration_min", "Duration in minutes", "meta", "number"),
+    Column("seed", "Seed of the randomised order", "meta", "integer"),
+    Column("instruments", "Instruments used (id@version#hash)", "meta", "string"),
+]
+
+
+def build_table(study: Study, store: Store, *, include_incomplete: bool = False) -> ExportTable:
+    """The study's answers as a wide table; only complete interviews unless ``include_incomplete``."""
+    import pandas as pd
+
+    statuses = ("complete", "paused", "in_progress", "abandoned", "refused") if include_incomplete else ("complete",)
+    records = [r for r in store.interviews() if r.status in statuses]
+    answers = _latest_answers(store, [r.uuid for r in records])
+    used = defaultdict(list)
+    for uuid, instrument, version, digest in store.db.execute(
+            "SELECT interview, instrument, version, content_hash FROM interview_instruments ORDER BY interview, position"):
+        used[uuid].append(f"{instrument}@{version}#{digest[:8]}")
+    columns = list(_META) + _item_columns(study, {item for a in answers.values() for item in a})
+    rows = []
+    for r in records:
+        row: dict[str, Any] = {
+            "interview": r.uuid, "city": r.city, "interviewer": r.interviewer, "device": r.device, "language": r.language,
+            "status": r.status, "started": r.started_at, "ended": r.ended_at, "seed": r.seed,
+            "instruments": ";".join(used.get(r.uuid, [])),
+        }
+        mine = answers.get(r.uuid, {})
+        for column in columns[len(_META):]:
+            row[column.name] = _cell(column, mine, study, r.city)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=[c.name for c in columns])
+    for name in ("started", "ended"):
+        frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
+    frame["duration_min"] = ((frame["ended"] - frame["started"]).dt.total_seconds() / 60).astype("Float64")
+    for column in columns:
+        if column.type == "integer":
+            frame[column.name] = frame[column.name].astype("Int64")
+        elif column.type == "number" and column.kind != "meta":
+            frame[column.name] = frame[column.name].astype("Float64")
+        elif column.type == "string" and column.kind != "meta":
+            frame[column.name] = frame[column.name].astype("string")
+    return ExportTable(frame, tuple(columns), study.id, statuses)
+
+
+def _latest_answers(store: Store, interviews: list[str]) -> dict[str, dict[str, tuple[Any, str | None]]]:
+    wanted = set(interviews)
+    out: dict[str, dict[str, tuple[Any, str | None]]] = defaultdict(dict)
+    rows = store.db.execute(
+        "SELECT interview, item, value, missing, status FROM answers a WHERE revision ="
+        " (SELECT MAX(revision) FROM answers b WHERE b.interview = a.interview AND b.item = a.item)")
+    for interview, item, value, missing, status in rows:
+        if interview in wanted and status == "answered":
+            out[interview][item] = (json.loads(value), missing)
+    return out
+
+
+def _item_columns(study: Study, answered: set[str]) -> list[Column]:
+    columns: list[Column] = []
+    known: set[str] = set()
+    codes = {c: n + 1 for n, c in enumerate(study.cities)}
+    offered = [c for c in study.cities if study.twins(c)]
+    for instrument in study.instruments:
+        for item_id in instrument.item_order():
+            item = instrument.items[item_id]
+            known.add(item_id)
+            text = item.text.get(instrument.languages[0])
+            if item.type == "multi":
+                for city in offered:
+                    name = study.cities[city].display_name(instrument.languages[0])
+                    columns.append(Column(f"{item_id}_{codes[city]}", f"{item_id}: {name}", "option", "integer",
+                                          {0: "not selected", 1: "selected"}, instrument=instrument.id, item=item_id,
+                                          note=text))
+                continue
+            columns.append(_item_column(instrument, item_id, text))
+    for extra in sorted(answered - known):
+        columns.append(Column(extra, extra, "item", "string", item=extra,
+                              note="answered with an instrument version that no longer has this item"))
+    return columns
+
+
+def _item_column(instrument: Instrument, item_id: str, text: str) -> Column:
+    item = instrument.items[item_id]
+    scale = instrument.item_scale(item_id)
+    language = instrument.languages[0]
+    if scale is None:
+        kind = "number" if item.type == "number" else "string"
+        return Column(item_id, _short(text), "item", kind, instrument=instrument.id, item=item_id,
+                      measure="scale" if kind == "number" else "nominal", note=text)
+    values = {p.value: (p.label.get(language) if p.label else str(p.value)) for p in scale.points}
+    missing = {m.code: m.kind for m in scale.missing}
+    values.update({m.code: m.label.get(language) for m in scale.missing})
+    measure = "ordinal" if scale.kind == "rating" else "nominal"
+    return Column(item_id, _short(text), "item", "integer", values, missing, instrument.id, item_id, measure, text)
+
+
+def _cell(column: Column, answers: dict[str, tuple[Any, str | None]], study: Study, city: str) -> Any:
+    if column.kind == "option":
+        if column.item not in answers:
+            return None
+        code = int(column.name.rsplit("_", 1)[1])
+        offered = {n + 1 for n, c in enumerate(study.cities) if c in study.twins(city)}
+        if code not in offered:
+            return None
+        return int(code in (answers[column.item][0] or []))
+    value = answers.get(column.name, (None, None))[0]
+    return value
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def write_export(table: ExportTable, path: str | Path, *, format: str | None = None) -> list[Path]:
+    """Write the table in ``format`` (from the file name when not given) and its codebook beside it."""
+    from survey.codebook import write_codebook
+
+    path = Path(path)
+    format = format or path.suffix.lstrip(".").lower()
+    if format not in FORMATS:
+        raise InputError(f"unknown export format '{format}' (choose from {', '.join(FORMATS)})")
+    if not path.parent.exists():
+        raise InputError(f"the folder {path.parent} does not exist")
+    frame = table.frame
+    try:
+        if format == "csv":
+            frame.to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
+        elif format == "parquet":
+            frame.to_parquet(path, index=False)
+        elif format == "xlsx":
+            frame.assign(started=frame["started"].dt.tz_localize(None), ended=frame["ended"].dt.tz_localize(None)).to_excel(path, index=False)
+        elif format == "sav":
+            _write_sav(table, path)
+        else:
+            _write_dta(table, path)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+    return [path, *write_codebook(table, path, format)]
+
+
+def _numeric_frame(table: ExportTable) -> Any:
+    import numpy as np
+
+    frame = table.frame.copy()
+    for column in table.columns:
+        if column.type in ("integer", "number"):
+            frame[column.name] = frame[column.name].astype("float64")
+        elif column.type == "datetime":
+            frame[column.name] = frame[column.name].dt.tz_localize(None)
+        else:
+            frame[column.name] = frame[column.name].astype(object).where(frame[column.name].notna(), np.nan)
+    return frame
+
+
+def _write_sav(table: ExportTable, path: Path) -> None:
+    import pyreadstat
+
+    frame = _numeric_frame(table)
+    for column in table.columns:
+        if column.type == "string":
+            frame[column.name] = frame[column.name].fillna("")
+    pyreadstat.write_sav(
+        frame, path, file_label=f"axiosphere export of study {table.study}",
+        column_labels={c.name: c.label for c in table.columns},
+        variable_value_labels={c.name: c.values for c in table.columns if c.values},
+        missing_ranges={c.name: sorted(c.missing)[:3] for c in table.columns if c.missing},
+        variable_measure={c.name: c.measure for c in table.columns if c.kind != "meta"},
+    )
+
+
+def _write_dta(table: ExportTable, path: Path) -> None:
+    import numpy as np
+    import pandas as pd
+    import pyreadstat
+
+    frame = _numeric_frame(table)
+    user_missing = {}
+    for column in table.columns:
+        if not column.missing:
+            continue
+        cells = frame[column.name].astype(object)
+        for code, kind in column.missing.items():
+            cells = cells.where(cells != code, STATA_MISSING[kind])
+        frame[column.name] = cells.where(pd.notna(cells), np.nan)
+        user_missing[column.name] = sorted({STATA_MISSING[k] for k in column.missing.values()})
+    for column in table.columns:
+        if column.type == "string":
+            frame[column.name] = frame[column.name].fillna("")
+    pyreadstat.write_dta(
+        frame, path, file_label=f"axiosphere export of study {table.study}"[:80],
+        column_labels={c.name: c.label[:80] for c in table.columns},
+        variable_value_labels={c.name: {v: l[:32000] for v, l in c.values.items() if v not in c.missing}
+                               for c in table.columns if c.values},
+        missing_user_values=user_missing,
+    )

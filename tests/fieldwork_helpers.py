@@ -1,0 +1,35 @@
+"""Small studies with simulated interviews, written through the real session and store."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+from conftest import DATA
+from survey.interview import Flow
+from survey.session import start
+from survey.simulate import ScriptedScreen, random_policy
+from survey.store import Store
+from survey.study import Study, init_study, load_study
+
+
+def mini_study(folder: Path) -> Study:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DATA / "mini.yaml", folder / "mini.yaml")
+    shutil.copy(DATA / "mini-study.yaml", folder / "study.yaml")
+    return load_study(folder)
+
+
+def bundled_study(folder: Path) -> Study:
+    return load_study(init_study(folder))
+
+
+def simulate(study: Study, store: Store, n: int, *, seed: int = 0, interviewer: str = "sim") -> list[str]:
+    rng = random.Random(seed)
+    cities = list(study.cities)
+    done = []
+    for k in range(n):
+        flow = Flow(study, cities[k % len(cities)], seed=rng.randrange(2**31))
+        done.append(start(store, flow, ScriptedScreen(random_policy(rng)), interviewer=interviewer).interview)
+    return done
