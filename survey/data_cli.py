@@ -63,3 +63,31 @@ def export(
     print(f"wrote {len(table.frame)} interviews x {len(table.columns)} columns to {written[0]}")
     for path in written[1:]:
         print(f"  codebook: {path}")
+
+
+@data_app.command("import")
+def import_data(
+    study_dir: Path = typer.Argument(..., help="The study folder."),
+    file: Path = typer.Argument(..., help="CSV, XLSX, SPSS .sav or Stata .dta file."),
+    map: Path = typer.Option(..., "--map", help="YAML map: source column of each item, the city, recodes."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the clean rows and report the rest."),
+    json: bool = JSON,
+) -> None:
+    """Import external data (an ESS or WVS download, a KoboToolbox export) through a column map."""
+    from survey.importer import import_file, read_map
+    from survey.store import Store
+    from survey.study import load_study
+
+    study = load_study(study_dir)
+    mapping = read_map(map, study)
+    with Store.for_study(study.folder, study.id, create=True) as store:
+        report = import_file(study, store, file, mapping, skip_invalid=skip_invalid)
+    if json:
+        from instruments.output import print_json
+
+        print_json(report.to_dict())
+        return
+    print(f"imported {report.imported} of {report.rows} rows from {file}"
+          + (f" ({report.already_there} were already imported)" if report.already_there else ""))
+    for line in report.skipped:
+        print(f"  skipped {line}")

@@ -68,7 +68,7 @@ def _merge_one(target: Store, path: Path, report: MergeReport) -> None:
     db = target.db
     db.execute("ATTACH DATABASE ? AS src", (str(path),))
     try:
-        with target._write(f"the merge of {path}"):
+        with target.transaction(f"the merge of {path}"):
             for table, (key, columns) in _TABLES.items():
                 if table in ("interviews", "answers"):
                     _reconcile(db, table, key, columns, report, path)

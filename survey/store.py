@@ -200,7 +200,7 @@ class Store:
     # -- writing -----------------------------------------------------------------
 
     @contextmanager
-    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
+    def transaction(self, what: str) -> Iterator[sqlite3.Connection]:
         try:
             with _transaction(self.db):
                 yield self.db
@@ -219,7 +219,7 @@ class Store:
         interview = interview_id or str(uuidlib.uuid4())
         stamp = now()
         status = "in_progress" if consent else "refused"
-        with self._write("the new interview") as db:
+        with self.transaction("the new interview") as db:
             db.execute(
                 "INSERT INTO interviews (uuid, study_id, city, interviewer, device, language, second_language, seed, status,"
                 " consent, started_at, ended_at, updated_at, pid, host, item_order) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -238,7 +238,7 @@ class Store:
                shown_at: str | None = None) -> int:
         """Append a revision of ``item``'s answer and commit it; returns the revision number."""
         stamp = now()
-        with self._write(f"the answer to {item}") as db:
+        with self.transaction(f"the answer to {item}") as db:
             (revision,) = db.execute(
                 "SELECT COALESCE(MAX(revision), 0) + 1 FROM answers WHERE interview = ? AND item = ?", (interview, item)
             ).fetchone()
@@ -253,7 +253,7 @@ class Store:
     def mark_not_relevant(self, interview: str, items: Iterable[str]) -> None:
         """Record that earlier answers to ``items`` no longer apply (an answer they depended on changed)."""
         stamp = now()
-        with self._write("the skip-logic change") as db:
+        with self.transaction("the skip-logic change") as db:
             for item in items:
                 (revision,) = db.execute(
                     "SELECT COALESCE(MAX(revision), 0) + 1 FROM answers WHERE interview = ? AND item = ?", (interview, item)
@@ -270,14 +270,14 @@ class Store:
         stamp = now()
         ended = stamp if status in ("complete", "abandoned") else None
         holder = (os.getpid(), socket.gethostname()) if status == "in_progress" else (None, None)
-        with self._write(f"the interview status ({status})") as db:
+        with self.transaction(f"the interview status ({status})") as db:
             db.execute("UPDATE interviews SET status = ?, ended_at = COALESCE(?, ended_at), updated_at = ?, pid = ?, host = ?"
                        " WHERE uuid = ?", (status, ended, stamp, *holder, interview))
             db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (interview, stamp, status, detail))
 
     def log(self, interview: str, kind: str, detail: str = "") -> None:
         """Paradata: back-steps, pauses, crashes detected."""
-        with self._write("the event log") as db:
+        with self.transaction("the event log") as db:
             db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (interview, now(), kind, detail))
 
     # -- reading -----------------------------------------------------------------
