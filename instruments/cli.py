@@ -89,3 +89,32 @@ def validate(
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)
         raise typer.Exit(2)
+
+
+@app.command("import-xlsform")
+def import_xlsform(
+    form: Path = typer.Argument(..., help="The XLSForm workbook (.xlsx) from ODK or KoboToolbox."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Instrument YAML to write (default: FORM_ID.yaml beside the form)."),
+    skip_unsupported: bool = typer.Option(False, "--skip-unsupported", help="Drop unsupported questions instead of stopping."),
+    json: bool = JSON,
+) -> None:
+    """Turn an XLSForm into an instrument YAML, and say which features it does not carry over."""
+    from instruments.errors import InputError
+    from instruments.load import load_instrument
+    from instruments.xlsform import convert_xlsform
+
+    conversion = convert_xlsform(form, skip_unsupported=skip_unsupported)
+    target = out or form.with_name(f"{conversion.instrument['id']}.yaml")
+    try:
+        target.write_text(conversion.yaml_text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror}") from None
+    instrument = load_instrument(target)
+    if json:
+        from instruments.output import print_json
+
+        print_json({"instrument": instrument.summary(), "file": str(target), "not_carried_over": conversion.notes})
+        return
+    print(f"wrote {target}: {instrument.id} ({len(instrument.items)} items, languages {', '.join(instrument.languages)})")
+    for note in conversion.notes:
+        print(f"  note: {note}")

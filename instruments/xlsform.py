@@ -1,0 +1,270 @@
+"""Turning an XLSForm (the ODK / KoboToolbox form standard) into an axiosphere instrument.
+
+pyxform parses the workbook (survey, choices and settings sheets); this module maps
+its questions onto the instrument model and says what it could not carry over.
+
+========================  =============================================================
+XLSForm                   instrument
+========================  =============================================================
+select_one LIST           choice item on a choice scale built from LIST
+select_multiple LIST      multi item on that scale
+range (step 1)            rating item on a 0..n scale (assumed: higher = more)
+integer, decimal          number item; ``. >= a and . <= b`` constraints become min/max
+text                      text item
+begin_group / end_group   sections (nested groups are flattened)
+label::Language (xx)      texts per language ``xx``
+relevant                  condition: ``${x} = 'yes'``, ``selected(${x}, 'v')``, and/or/not
+required, hint            required, note
+========================  =============================================================
+
+Other question types (geopoint, image, date, calculate, repeats, ...) stop the
+conversion with their rows named, unless ``skip_unsupported`` drops them.
+
+Example
+-------
+>>> result = convert_xlsform("household.xlsx")  # doctest: +SKIP
+>>> print(result.yaml_text)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from instruments.conditions import ConditionError, parse_condition
+from instruments.errors import InputError, Problem
+
+_LANG = re.compile(r"\(([A-Za-z]{2,3})\)\s*$")
+_IGNORED = {"calculate", "start", "end", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber",
+            "audit", "hidden"}
+_NUMBER = {"integer", "decimal"}
+_RANGE = re.compile(r"^\s*\.\s*>=?\s*(-?[\d.]+)\s+and\s+\.\s*<=?\s*(-?[\d.]+)\s*$")
+_TOKEN = re.compile(r"\$\{([^}]+)\}|'([^']*)'|\"([^\"]*)\"|(!=|<=|>=|=|<|>)|(-?\d+(?:\.\d+)?)|([A-Za-z_][\w-]*\(?)|([(),])|(\S)")
+
+
+@dataclass
+class Conversion:
+    """The instrument as a YAML text, and what was not carried over."""
+
+    instrument: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def yaml_text(self) -> str:
+        import yaml
+
+        header = "# Converted from an XLSForm by axiosphere. Check the direction of rating scales and the licence.\n"
+        return header + yaml.safe_dump(self.instrument, allow_unicode=True, sort_keys=False, width=110)
+
+
+def _language(key: str) -> str:
+    match = _LANG.search(key)
+    return match.group(1).lower() if match else key.strip().lower()[:2]
+
+
+def _texts(label: Any, default: str) -> dict[str, str]:
+    if isinstance(label, dict):
+        return {_language(k): str(v) for k, v in label.items() if str(v).strip()}
+    return {default: str(label)} if label else {}
+
+
+def _rows(path: Path) -> dict[str, int]:
+    """Row of each question name on the survey sheet, for messages."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path, read_only=True)["survey"]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip().lower() if h else "" for h in next(rows)]
+    if "name" not in header:
+        return {}
+    column = header.index("name")
+    return {str(r[column]): n for n, r in enumerate(rows, start=2) if len(r) > column and r[column]}
+
+
+def convert_xlsform(path: str | Path, *, skip_unsupported: bool = False, default_language: str = "en") -> Conversion:
+    """Convert an XLSForm workbook; raises :class:`InputError` for unsupported questions unless skipped."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"file not found: {path}")
+    try:
+        from pyxform.xls2json import parse_file_to_json
+
+        form = parse_file_to_json(str(path))
+    except Exception as exc:  # pyxform reports bad workbooks with its own exception types
+        raise InputError(f"{path}: not a valid XLSForm ({type(exc).__name__}: {exc})") from None
+    rows = _rows(path)
+    converter = _Converter(form, path, rows, default_language)
+    converter.walk(form.get("children", []), None)
+    if converter.unsupported and not skip_unsupported:
+        raise InputError(converter.unsupported)
+    converter.notes.extend(f"dropped: {p.field}: {p.message}" for p in converter.unsupported)
+    return Conversion(converter.instrument(), converter.notes)
+
+
+class _Converter:
+    def __init__(self, form: dict[str, Any], path: Path, rows: dict[str, int], default_language: str):
+        self.form, self.path, self.rows, self.default = form, path, rows, default_language
+        self.sections: list[dict[str, Any]] = []
+        self.scales: dict[str, dict[str, Any]] = {}
+        self.codes: dict[str, dict[str, int]] = {}
+        self.kinds: dict[str, str] = {}
+        self.ids: dict[str, str] = {}
+        self.languages: list[str] = []
+        self.notes: list[str] = []
+        self.unsupported: list[Problem] = []
+
+    def _problem(self, name: str, message: str) -> None:
+        self.unsupported.append(Problem(str(self.path), self.rows.get(name), f"survey sheet, question '{name}'", message))
+
+    def _section(self, group: dict[str, Any] | None) -> dict[str, Any]:
+        section_id = re.sub(r"[^a-z0-9_]", "_", (group or {}).get("name", "main").lower()) or "main"
+        if not self.sections or self.sections[-1]["id"] != section_id:
+            title = _texts((group or {}).get("label"), self.default) or {self.default: section_id}
+            self.sections.append({"id": section_id, "title": title, "items": []})
+        return self.sections[-1]
+
+    def walk(self, children: list[dict[str, Any]], group: dict[str, Any] | None) -> None:
+        for child in children:
+            kind, name = child.get("type", ""), child.get("name", "")
+            if kind == "group":
+                if name == "meta" and child.get("control", {}).get("bodyless"):
+                    continue
+                if group is not None:
+                    self.notes.append(f"nested group '{name}' flattened into the sections")
+                self.walk(child.get("children", []), child)
+            elif kind == "repeat":
+                self._problem(name, "repeat groups are not supported (an interview asks each item once)")
+            elif kind in _IGNORED:
+                self.notes.append(f"'{name}' ({kind}) is computed by the form, not asked: not carried over")
+            elif kind == "note":
+                self.notes.append(f"note '{name}' is not a question: not carried over")
+            else:
+                self._question(child, group)
+
+    def _question(self, q: dict[str, Any], group: dict[str, Any] | None) -> None:
+        kind, name = q["type"], q["name"]
+        item_id = re.sub(r"[^A-Za-z0-9_]", "_", name)
+        if item_id != name:
+            self.notes.append(f"question '{name}' renamed to '{item_id}' (item ids are SPSS/Stata variable names)")
+        item: dict[str, Any] = {"id": item_id}
+        bind = q.get("bind", {})
+        if kind in ("select one", "select all that apply"):
+            item["type"] = "choice" if kind == "select one" else "multi"
+            item["scale"] = self._choice_scale(q)
+        elif kind == "range":
+            params = q.get("parameters", {})
+            if str(params.get("step", "1")) not in ("1", "1.0"):
+                return self._problem(name, f"range with step {params.get('step')} is not supported (step 1 only)")
+            low, high = int(float(params.get("start", 1))), int(float(params.get("end", 10)))
+            scale_id = f"range_{low}_{high}".replace("-", "m")
+            self.scales.setdefault(scale_id, {"kind": "rating", "more_at": "high", "range": [low, high]})
+            self.notes.append(f"'{name}': range {low}..{high} assumed to mean more at the high end; check 'more_at'")
+            item.update(type="rating", scale=scale_id)
+        elif kind in _NUMBER:
+            item["type"] = "number"
+            match = _RANGE.match(bind.get("constraint", "") or "")
+            if match:
+                item["min"], item["max"] = (float(v) if "." in v else int(v) for v in match.groups())
+            else:
+                item["min"], item["max"] = 0, 999999
+                self.notes.append(f"'{name}': no simple range constraint; set min/max (now 0..999999)")
+        elif kind == "text":
+            item["type"] = "text"
+        else:
+            return self._problem(name, f"question type '{kind}' is not supported in a terminal interview")
+        if bind.get("constraint") and kind not in _NUMBER:
+            self.notes.append(f"'{name}': constraint '{bind['constraint']}' not carried over")
+        item["text"] = _texts(q.get("label"), self.default)
+        if q.get("hint"):
+            item["note"] = _texts(q.get("hint"), self.default)
+        item["required"] = str(bind.get("required", "")).lower() in ("yes", "true", "true()")
+        if bind.get("relevant"):
+            condition = self._condition(bind["relevant"], name)
+            if condition:
+                item["relevant"] = condition
+        for language in item["text"]:
+            if language not in self.languages:
+                self.languages.append(language)
+        self.ids[name] = item_id
+        self.kinds[item_id] = item["type"]
+        self._section(group)["items"].append(item)
+
+    def _choice_scale(self, q: dict[str, Any]) -> str:
+        list_name = re.sub(r"[^a-z0-9_]", "_", q.get("list_name", q["name"]).lower())
+        if list_name not in self.scales:
+            choices = q.get("choices", [])
+            numeric = all(re.fullmatch(r"-?\d+", str(c["name"])) for c in choices)
+            points, codes = [], {}
+            for n, choice in enumerate(choices, start=1):
+                value = int(choice["name"]) if numeric else n
+                codes[str(choice["name"])] = value
+                point = {"value": value, "label": _texts(choice.get("label"), self.default)}
+                if not numeric:
+                    point["name"] = re.sub(r"[^a-z0-9_]", "_", str(choice["name"]).lower())
+                points.append(point)
+            self.scales[list_name] = {"kind": "choice", "points": points}
+            self.codes[list_name] = codes
+        self.codes.setdefault(q["name"], self.codes[list_name])
+        return list_name
+
+    def _condition(self, text: str, name: str) -> str | None:
+        """XLSForm relevance (XPath) into the instrument's condition language."""
+        out: list[str] = []
+        last: str | None = None
+        for match in _TOKEN.finditer(text):
+            ref, s1, s2, op, number, word, punct, other = match.groups()
+            if ref is not None:
+                last = ref
+                out.append(self.ids.get(ref, ref))
+            elif s1 is not None or s2 is not None:
+                literal = s1 if s1 is not None else s2
+                codes = self.codes.get(last or "", {})
+                out.append(str(codes[literal]) if literal in codes else repr(literal))
+            elif op is not None:
+                out.append("==" if op == "=" else op)
+            elif number is not None:
+                out.append(number)
+            elif word is not None:
+                translated = {"and": "and", "or": "or", "not(": "not (", "selected(": "selected("}.get(word)
+                if translated is None:
+                    self.notes.append(f"'{name}': relevance '{text}' uses '{word}', which is not carried over; no condition set")
+                    return None
+                out.append(translated)
+            elif punct is not None:
+                out.append(punct)
+            else:
+                self.notes.append(f"'{name}': relevance '{text}' not understood; no condition set")
+                return None
+        condition = " ".join(out).replace("( ", "(").replace(" )", ")").replace(" ,", ",")
+        condition = re.sub(r"selected\((\w+), (\S+)\)", lambda m: self._selected(m.group(1), m.group(2)), condition)
+        try:
+            parse_condition(condition)
+        except ConditionError as exc:
+            self.notes.append(f"'{name}': relevance '{text}' could not be translated ({exc}); no condition set")
+            return None
+        return condition
+
+    def _selected(self, item: str, value: str) -> str:
+        return f"selected({item}, {value})" if self.kinds.get(item) == "multi" else f"{item} == {value}"
+
+    def instrument(self) -> dict[str, Any]:
+        settings = self.form
+        languages = self.languages or [self.default]
+        form_id = re.sub(r"[^a-z0-9_-]", "-", str(settings.get("id_string", self.path.stem)).lower()).strip("-") or "form"
+        if not form_id[0].isalpha():
+            form_id = f"form-{form_id}"
+        title = settings.get("title") or form_id
+        for section in self.sections:
+            section["title"] = {lang: section["title"].get(lang) or next(iter(section["title"].values())) for lang in languages}
+        return {
+            "id": form_id,
+            "title": {lang: str(title) for lang in languages},
+            "version": str(settings.get("version") or "1"),
+            "citation": f"Converted from the XLSForm {self.path.name} (form_id {settings.get('id_string')}).",
+            "licence": "Unknown: state the licence of the source form.",
+            "languages": languages,
+            "response_scales": self.scales,
+            "sections": [s for s in self.sections if s["items"]],
+        }
