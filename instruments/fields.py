@@ -186,6 +186,11 @@ def variable_check(value: Any) -> str | None:
     return None
 
 
+def as_list(value: Any) -> list[Any]:
+    """A raw YAML value as a list (a wrong type is reported where the field itself is read)."""
+    return value if isinstance(value, list) else []
+
+
 def suggest(name: str, known: Any) -> str:
     """' (did you mean X?)' or a list of what is known."""
     known = [str(k) for k in known]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from instruments.errors import InputError, Problem
-from instruments.fields import Node, Reader, describe, read_local_text, slug_check, suggest, LANGUAGE
+from instruments.fields import LANGUAGE, Node, Reader, as_list, describe, read_local_text, slug_check, suggest
 from instruments.model import Forms, Instrument, Item, LocalText, QualityDefaults, ResponseScale
 from instruments.questions import check_relevance, read_response_scales, read_sections
 from instruments.scoring_key import read_options, read_scales
@@ -69,8 +69,8 @@ def parse_instrument(source: YamlSource, *, base_dir: Path) -> Instrument:
     response_scales = read_response_scales(root, languages)
     form_names = tuple(forms_node.data.get("variants") or {}) if forms_node is not None else ()
     sections, items, where = read_sections(root, languages, response_scales, texts, form_names)
-    asked = {entry.get("id") for section in root.data.get("sections") or [] if isinstance(section, dict)
-             for entry in section.get("items") or [] if isinstance(entry, dict)}
+    asked = {entry.get("id") for section in as_list(root.data.get("sections")) if isinstance(section, dict)
+             for entry in as_list(section.get("items")) if isinstance(entry, dict)}
     for item_id, (_, path, text_reader) in texts.items():
         if item_id not in asked:
             text_reader.error(path, f"text for unknown item '{item_id}'{suggest(item_id, items)}")

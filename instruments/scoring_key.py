@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from instruments.fields import Node, read_local_text, suggest
+from instruments.fields import Node, as_list, read_local_text, suggest
 from instruments.model import DerivedScale, Item, LocalText, Member, Option, ResponseScale
 from instruments.yamlsource import PathKey
 
@@ -182,7 +182,7 @@ def _check_item_reverse_flags(
     root: Node, items: dict[str, Item], scales: dict[str, DerivedScale], item_where: dict[str, PathKey]
 ) -> None:
     # Count scales rejected for other faults too: their items do belong to a scale.
-    in_scales = {i for s in root.data.get("scales") or [] if isinstance(s, dict) for i in s.get("items") or []
+    in_scales = {i for s in as_list(root.data.get("scales")) if isinstance(s, dict) for i in as_list(s.get("items"))
                  if isinstance(i, str)}
     for item in items.values():
         if item.reverse and item.id not in in_scales:

@@ -74,13 +74,16 @@ def _rows(path: Path) -> dict[str, int]:
     """Row of each question name on the survey sheet, for messages."""
     import openpyxl
 
-    sheet = openpyxl.load_workbook(path, read_only=True)["survey"]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip().lower() if h else "" for h in next(rows)]
-    if "name" not in header:
-        return {}
-    column = header.index("name")
-    return {str(r[column]): n for n, r in enumerate(rows, start=2) if len(r) > column and r[column]}
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = book["survey"].iter_rows(values_only=True)
+        header = [str(h).strip().lower() if h else "" for h in next(rows)]
+        if "name" not in header:
+            return {}
+        column = header.index("name")
+        return {str(r[column]): n for n, r in enumerate(rows, start=2) if len(r) > column and r[column]}
+    finally:
+        book.close()
 
 
 def convert_xlsform(path: str | Path, *, skip_unsupported: bool = False, default_language: str = "en") -> Conversion:

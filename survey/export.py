@@ -14,7 +14,6 @@ Example
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,11 +75,12 @@ def build_table(study: Study, store: Store, *, include_incomplete: bool = False)
 
     statuses = ("complete", "paused", "in_progress", "abandoned", "refused") if include_incomplete else ("complete",)
     records = [r for r in store.interviews() if r.status in statuses]
-    answers = _latest_answers(store, [r.uuid for r in records])
-    used = defaultdict(list)
-    for uuid, instrument, version, digest in store.db.execute(
-            "SELECT interview, instrument, version, content_hash FROM interview_instruments ORDER BY interview, position"):
-        used[uuid].append(f"{instrument}@{version}#{digest[:8]}")
+    wanted = {r.uuid for r in records}
+    answers: dict[str, dict[str, tuple[Any, str | None]]] = defaultdict(dict)
+    for uuid, item, value, missing, status in store.latest_answers():
+        if uuid in wanted and status == "answered":
+            answers[uuid][item] = (value, missing)
+    used = {uuid: [f"{i}@{v}#{h[:8]}" for i, v, h in specs] for uuid, specs in store.instruments_used().items()}
     columns = list(_META) + _item_columns(study, {item for a in answers.values() for item in a})
     rows = []
     for r in records:
@@ -105,18 +105,6 @@ def build_table(study: Study, store: Store, *, include_incomplete: bool = False)
         elif column.type == "string" and column.kind != "meta":
             frame[column.name] = frame[column.name].astype("string")
     return ExportTable(frame, tuple(columns), study.id, statuses)
-
-
-def _latest_answers(store: Store, interviews: list[str]) -> dict[str, dict[str, tuple[Any, str | None]]]:
-    wanted = set(interviews)
-    out: dict[str, dict[str, tuple[Any, str | None]]] = defaultdict(dict)
-    rows = store.db.execute(
-        "SELECT interview, item, value, missing, status FROM answers a WHERE revision ="
-        " (SELECT MAX(revision) FROM answers b WHERE b.interview = a.interview AND b.item = a.item)")
-    for interview, item, value, missing, status in rows:
-        if interview in wanted and status == "answered":
-            out[interview][item] = (json.loads(value), missing)
-    return out
 
 
 def _item_columns(study: Study, answered: set[str]) -> list[Column]:

@@ -223,14 +223,15 @@ def _write(store: Store, study: Study, rows: list, mapping: ColumnMap, path: Pat
         for uid, city, answers in rows:
             flow_order = orders[city]
             language = study.cities[city].language
-            db.execute(
+            local = db.execute(
                 "INSERT INTO interviews (uuid, study_id, city, interviewer, device, language, second_language, seed, status,"
                 " consent, started_at, ended_at, updated_at, pid, host, item_order)"
                 " VALUES (?,?,?,?,?,?,NULL,0,'complete',1,?,?,?,NULL,NULL,?)",
-                (uid, store.study_id, city, mapping.interviewer, f"import:{path.name}", language, stamp, stamp, stamp, flow_order))
+                (uid, store.study_id, city, mapping.interviewer, f"import:{path.name}", language, stamp, stamp, stamp, flow_order),
+            ).lastrowid
             db.executemany("INSERT INTO interview_instruments (interview, position, instrument, version, content_hash)"
-                           " VALUES (?,?,?,?,?)", [(uid, n, *spec) for n, spec in enumerate(specs)])
+                           " VALUES (?,?,?,?,?)", [(local, n, *spec) for n, spec in enumerate(specs)])
             db.executemany("INSERT INTO answers (interview, item, revision, value, missing, status, shown_at, answered_at)"
                            " VALUES (?,?,1,?,?,'answered',?,?)",
-                           [(uid, item, json.dumps(v), m, stamp, stamp) for item, (v, m) in answers.items()])
-            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (uid, stamp, "imported", path.name))
+                           [(local, item, json.dumps(v), m, stamp, stamp) for item, (v, m) in answers.items()])
+            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (local, stamp, "imported", path.name))

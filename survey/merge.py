@@ -23,15 +23,17 @@ from typing import Any
 from survey.store import Store
 
 _STATUS_RANK = "CASE {t}.status WHEN 'complete' THEN 4 WHEN 'abandoned' THEN 3 WHEN 'refused' THEN 3 WHEN 'paused' THEN 2 ELSE 1 END"
-_INTERVIEW_KEY = f"{{t}}.updated_at || '|' || {_STATUS_RANK} || '|' || {{t}}.status || '|' || {{t}}.uuid"
-_ANSWER_KEY = "{t}.answered_at || '|' || {t}.status || '|' || {t}.value || '|' || COALESCE({t}.missing, '')"
-_TABLES = {
-    "interviews": ("uuid", "uuid, study_id, city, interviewer, device, language, second_language, seed, status, consent,"
-                   " started_at, ended_at, updated_at, pid, host, item_order"),
-    "interview_instruments": ("interview, position", "interview, position, instrument, version, content_hash"),
-    "answers": ("interview, item, revision", "interview, item, revision, value, missing, status, shown_at, answered_at"),
-    "events": ("interview, at, kind", "interview, at, kind, detail"),
+_INTERVIEW_ORDER = f"{{t}}.updated_at || '|' || {_STATUS_RANK} || '|' || {{t}}.status || '|' || {{t}}.uuid"
+_ANSWER_ORDER = "{t}.answered_at || '|' || {t}.status || '|' || {t}.value || '|' || COALESCE({t}.missing, '')"
+_INTERVIEW_COLUMNS = ("uuid, study_id, city, interviewer, device, language, second_language, seed, status, consent, "
+                      "started_at, ended_at, updated_at, pid, host, item_order").split(", ")
+# Child tables: their key after the interview, and their other columns.
+_CHILDREN = {
+    "interview_instruments": (["position"], ["instrument", "version", "content_hash"]),
+    "answers": (["item", "revision"], ["value", "missing", "status", "shown_at", "answered_at"]),
+    "events": (["at", "kind"], ["detail"]),
 }
+_TABLES = ["interviews", *_CHILDREN]
 
 
 @dataclass
@@ -69,37 +71,64 @@ def _merge_one(target: Store, path: Path, report: MergeReport) -> None:
     db.execute("ATTACH DATABASE ? AS src", (str(path),))
     try:
         with target.transaction(f"the merge of {path}"):
-            for table, (key, columns) in _TABLES.items():
-                if table in ("interviews", "answers"):
-                    _reconcile(db, table, key, columns, report, path)
+            db.execute("DROP TABLE IF EXISTS temp.idmap")
+            # Source interview id -> target id; 'shared' marks interviews the target already had.
+            db.execute("CREATE TEMP TABLE idmap (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL, shared INTEGER NOT NULL)")
+            db.execute("INSERT INTO temp.idmap SELECT s.id, m.id, 1 FROM src.interviews s CROSS JOIN main.interviews m"
+                       " ON m.uuid = s.uuid")
+            _reconcile_interviews(db, report, path)
+            columns = ", ".join(_INTERVIEW_COLUMNS)
+            before = db.total_changes
+            # New interviews get new local ids in source order, so their rows append to the child tables.
+            db.execute(f"INSERT INTO main.interviews ({columns}) SELECT {columns} FROM src.interviews s"
+                       " WHERE s.id NOT IN (SELECT src FROM temp.idmap) ORDER BY s.id")
+            report.added["interviews"] += db.total_changes - before
+            db.execute("INSERT INTO temp.idmap SELECT s.id, m.id, 0 FROM src.interviews s CROSS JOIN main.interviews m"
+                       " ON m.uuid = s.uuid WHERE s.id NOT IN (SELECT src FROM temp.idmap)")
+            _reconcile_answers(db, report, path)
+            for table, (key, rest) in _CHILDREN.items():
+                names = ", ".join(["interview", *key, *rest])
+                picked = ", ".join(["t.dst", *(f"s.{c}" for c in key + rest)])
                 before = db.total_changes
-                db.execute(f"INSERT OR IGNORE INTO main.{table} ({columns}) SELECT {columns} FROM src.{table}")
+                db.execute(f"INSERT OR IGNORE INTO main.{table} ({names}) SELECT {picked} FROM src.{table} s"
+                           f" JOIN temp.idmap t ON t.src = s.interview ORDER BY t.dst, {', '.join('s.' + c for c in key)}")
                 report.added[table] += db.total_changes - before
     finally:
         db.execute("DETACH DATABASE src")
 
 
-def _reconcile(db: Any, table: str, key: str, columns: str, report: MergeReport, path: Path) -> None:
-    """Rows with the same key but other content: keep the later one, and say so."""
-    keys = [k.strip() for k in key.split(",")]
-    others = [c.strip() for c in columns.split(",") if c.strip() not in keys]
-    join = " AND ".join(f"m.{k} = s.{k}" for k in keys)
+def _reconcile_interviews(db: Any, report: MergeReport, path: Path) -> None:
+    """An interview in both stores with other content: keep the copy updated last, and say so."""
+    others = [c for c in _INTERVIEW_COLUMNS if c != "uuid"]
     differs = " OR ".join(f"m.{c} IS NOT s.{c}" for c in others)
-    order = _INTERVIEW_KEY if table == "interviews" else _ANSWER_KEY
     rows = db.execute(
-        f"SELECT {', '.join('m.' + k for k in keys)}, {order.format(t='m')}, {order.format(t='s')}"
-        f" FROM main.{table} m JOIN src.{table} s ON {join} WHERE {differs}"
+        f"SELECT s.uuid, t.dst, {_INTERVIEW_ORDER.format(t='m')}, {_INTERVIEW_ORDER.format(t='s')}"
+        f" FROM temp.idmap t JOIN src.interviews s ON s.id = t.src JOIN main.interviews m ON m.id = t.dst WHERE {differs}"
     ).fetchall()
-    match_source = " AND ".join(f"s.{k} = ?" for k in keys)
-    match_target = " AND ".join(f"main.{table}.{k} = ?" for k in keys)
-    for *ident, mine, theirs in rows:
-        what = (f"interview {ident[0]}" if table == "interviews"
-                else f"answer to {ident[1]} (revision {ident[2]}) in interview {ident[0]}")
+    for uuid, local, mine, theirs in rows:
         if theirs > mine:
-            db.execute(f"UPDATE main.{table} SET ({', '.join(others)}) = (SELECT {', '.join('s.' + c for c in others)}"
-                       f" FROM src.{table} s WHERE {match_source}) WHERE {match_target}", (*ident, *ident))
-            report.differences.append(f"{what} differs between stores: took the copy updated last, from {path}")
-        else:
-            report.differences.append(f"{what} differs between stores: kept the copy updated last, already here")
+            db.execute(f"UPDATE main.interviews SET ({', '.join(others)}) = (SELECT {', '.join(others)}"
+                       " FROM src.interviews WHERE uuid = ?) WHERE id = ?", (uuid, local))
+        where = f"from {path}" if theirs > mine else "already here"
+        report.differences.append(f"interview {uuid} differs between stores: kept the copy updated last, {where}")
 
 
+def _reconcile_answers(db: Any, report: MergeReport, path: Path) -> None:
+    """The same answer revision with other content in both stores (only interviews both had can differ)."""
+    key, rest = _CHILDREN["answers"]
+    differs = " OR ".join(f"m.{c} IS NOT s.{c}" for c in rest)
+    rows = db.execute(
+        f"SELECT i.uuid, t.dst, s.item, s.revision, {_ANSWER_ORDER.format(t='m')}, {_ANSWER_ORDER.format(t='s')}"
+        " FROM temp.idmap t CROSS JOIN src.answers s CROSS JOIN main.answers m CROSS JOIN main.interviews i"
+        " WHERE t.shared = 1 AND s.interview = t.src AND m.interview = t.dst AND m.item = s.item"
+        f" AND m.revision = s.revision AND i.id = t.dst AND ({differs})"
+    ).fetchall()
+    for uuid, local, item, revision, mine, theirs in rows:
+        if theirs > mine:
+            db.execute(f"UPDATE main.answers SET ({', '.join(rest)}) = (SELECT {', '.join('s.' + c for c in rest)}"
+                       " FROM src.answers s JOIN src.interviews si ON si.id = s.interview"
+                       " WHERE si.uuid = ? AND s.item = ? AND s.revision = ?)"
+                       " WHERE interview = ? AND item = ? AND revision = ?", (uuid, item, revision, local, item, revision))
+        where = f"from {path}" if theirs > mine else "already here"
+        report.differences.append(f"answer to {item} (revision {revision}) in interview {uuid} differs between stores: "
+                                  f"kept the copy updated last, {where}")

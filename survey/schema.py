@@ -1,5 +1,10 @@
 """The response store's schema and its migrations, one function per version step.
 
+Interviews get a local integer id besides their UUID, and the child tables are
+``WITHOUT ROWID``, clustered on (interview id, ...): rows of newly merged or
+recorded interviews append at the end of each tree instead of landing at random
+UUID positions, which keeps merging 50 devices' stores fast.
+
 A store records its schema version in ``meta``; opening an older store runs the
 missing steps inside one transaction, so a store is never half-migrated.
 """
@@ -13,7 +18,8 @@ SCHEMA_VERSION = 1
 _V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE interviews (
-    uuid TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
     study_id TEXT NOT NULL,
     city TEXT NOT NULL,
     interviewer TEXT NOT NULL,
@@ -31,15 +37,15 @@ CREATE TABLE interviews (
     item_order TEXT NOT NULL
 );
 CREATE TABLE interview_instruments (
-    interview TEXT NOT NULL REFERENCES interviews(uuid),
+    interview INTEGER NOT NULL REFERENCES interviews(id),
     position INTEGER NOT NULL,
     instrument TEXT NOT NULL,
     version TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     PRIMARY KEY (interview, position)
-);
+) WITHOUT ROWID;
 CREATE TABLE answers (
-    interview TEXT NOT NULL REFERENCES interviews(uuid),
+    interview INTEGER NOT NULL REFERENCES interviews(id),
     item TEXT NOT NULL,
     revision INTEGER NOT NULL,
     value TEXT NOT NULL,
@@ -48,14 +54,14 @@ CREATE TABLE answers (
     shown_at TEXT NOT NULL,
     answered_at TEXT NOT NULL,
     PRIMARY KEY (interview, item, revision)
-);
+) WITHOUT ROWID;
 CREATE TABLE events (
-    interview TEXT NOT NULL,
+    interview INTEGER NOT NULL REFERENCES interviews(id),
     at TEXT NOT NULL,
     kind TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (interview, at, kind)
-);
+) WITHOUT ROWID;
 CREATE INDEX interviews_city ON interviews (city, status);
 """
 

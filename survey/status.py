@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from survey.store import Store
@@ -25,7 +24,11 @@ def fieldwork_status(study: Study, store: Store) -> dict[str, Any]:
     if sex_item is not None:
         owner = next(i for i in study.instruments if sex_item.id in i.items)
         sex_names = {p.value: p.name or str(p.value) for p in owner.response_scales[sex_item.scale].points}
-    roles = _role_answers(store, [i for i in (sex_item, age_item) if i is not None])
+    wanted = {i.id for i in (sex_item, age_item) if i is not None}
+    roles: dict[str, dict[str, Any]] = {}
+    for uuid, item, value, missing, status in store.latest_answers():
+        if item in wanted and status == "answered" and missing is None:
+            roles.setdefault(uuid, {})[item] = value
     cities = []
     for city in study.cities.values():
         mine = [r for r in records if r.city == city.id]
@@ -48,16 +51,3 @@ def fieldwork_status(study: Study, store: Store) -> dict[str, Any]:
     unknown = sorted({r.city for r in records} - set(study.cities))
     return {"study": study.id, "store": str(store.path), "cities": cities, "other_cities": unknown}
 
-
-def _role_answers(store: Store, items: list[Any]) -> dict[str, dict[str, Any]]:
-    if not items:
-        return {}
-    ids = [i.id for i in items]
-    rows = store.db.execute(
-        f"SELECT interview, item, value, missing, status FROM answers a WHERE item IN ({','.join('?' * len(ids))})"
-        " AND revision = (SELECT MAX(revision) FROM answers b WHERE b.interview = a.interview AND b.item = a.item)", ids)
-    out: dict[str, dict[str, Any]] = {}
-    for interview, item, value, missing, status in rows:
-        if status == "answered" and missing is None:
-            out.setdefault(interview, {})[item] = json.loads(value)
-    return out

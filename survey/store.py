@@ -127,6 +127,16 @@ class Store:
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
         self.study_id = meta["study_id"]
         self.device = meta["device"]
+        self._ids: dict[str, int] = {}
+
+    def _id(self, uuid: str) -> int:
+        """The local integer id of interview ``uuid`` (child tables are keyed by it)."""
+        if uuid not in self._ids:
+            row = self.db.execute("SELECT id FROM interviews WHERE uuid = ?", (uuid,)).fetchone()
+            if row is None:
+                raise InputError(f"no interview '{uuid}' in {self.path}")
+            self._ids[uuid] = row[0]
+        return self._ids[uuid]
 
     # -- opening -----------------------------------------------------------------
 
@@ -220,47 +230,50 @@ class Store:
         stamp = now()
         status = "in_progress" if consent else "refused"
         with self.transaction("the new interview") as db:
-            db.execute(
+            local = db.execute(
                 "INSERT INTO interviews (uuid, study_id, city, interviewer, device, language, second_language, seed, status,"
                 " consent, started_at, ended_at, updated_at, pid, host, item_order) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (interview, self.study_id, city, interviewer, self.device, language, second_language, seed, status,
                  int(consent), stamp, None if consent else stamp, stamp, os.getpid() if consent else None,
                  socket.gethostname(), json.dumps(list(item_order))),
-            )
+            ).lastrowid
             db.executemany(
                 "INSERT INTO interview_instruments (interview, position, instrument, version, content_hash) VALUES (?,?,?,?,?)",
-                [(interview, n, *spec) for n, spec in enumerate(instruments)],
+                [(local, n, *spec) for n, spec in enumerate(instruments)],
             )
-            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (interview, stamp, status, ""))
+            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (local, stamp, status, ""))
+        self._ids[interview] = local
         return interview
 
     def answer(self, interview: str, item: str, value: Any, *, missing: str | None = None, status: str = "answered",
                shown_at: str | None = None) -> int:
         """Append a revision of ``item``'s answer and commit it; returns the revision number."""
         stamp = now()
+        local = self._id(interview)
         with self.transaction(f"the answer to {item}") as db:
             (revision,) = db.execute(
-                "SELECT COALESCE(MAX(revision), 0) + 1 FROM answers WHERE interview = ? AND item = ?", (interview, item)
+                "SELECT COALESCE(MAX(revision), 0) + 1 FROM answers WHERE interview = ? AND item = ?", (local, item)
             ).fetchone()
             db.execute(
                 "INSERT INTO answers (interview, item, revision, value, missing, status, shown_at, answered_at)"
                 " VALUES (?,?,?,?,?,?,?,?)",
-                (interview, item, revision, json.dumps(value), missing, status, shown_at or stamp, stamp),
+                (local, item, revision, json.dumps(value), missing, status, shown_at or stamp, stamp),
             )
-            db.execute("UPDATE interviews SET updated_at = ? WHERE uuid = ?", (stamp, interview))
+            db.execute("UPDATE interviews SET updated_at = ? WHERE id = ?", (stamp, local))
         return revision
 
     def mark_not_relevant(self, interview: str, items: Iterable[str]) -> None:
         """Record that earlier answers to ``items`` no longer apply (an answer they depended on changed)."""
         stamp = now()
+        local = self._id(interview)
         with self.transaction("the skip-logic change") as db:
             for item in items:
                 (revision,) = db.execute(
-                    "SELECT COALESCE(MAX(revision), 0) + 1 FROM answers WHERE interview = ? AND item = ?", (interview, item)
+                    "SELECT COALESCE(MAX(revision), 0) + 1 FROM answers WHERE interview = ? AND item = ?", (local, item)
                 ).fetchone()
                 db.execute(
                     "INSERT INTO answers (interview, item, revision, value, missing, status, shown_at, answered_at)"
-                    " VALUES (?,?,?,?,?,?,?,?)", (interview, item, revision, "null", None, "not_relevant", stamp, stamp),
+                    " VALUES (?,?,?,?,?,?,?,?)", (local, item, revision, "null", None, "not_relevant", stamp, stamp),
                 )
 
     def set_status(self, interview: str, status: str, *, detail: str = "") -> None:
@@ -270,17 +283,42 @@ class Store:
         stamp = now()
         ended = stamp if status in ("complete", "abandoned") else None
         holder = (os.getpid(), socket.gethostname()) if status == "in_progress" else (None, None)
+        local = self._id(interview)
         with self.transaction(f"the interview status ({status})") as db:
             db.execute("UPDATE interviews SET status = ?, ended_at = COALESCE(?, ended_at), updated_at = ?, pid = ?, host = ?"
-                       " WHERE uuid = ?", (status, ended, stamp, *holder, interview))
-            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (interview, stamp, status, detail))
+                       " WHERE id = ?", (status, ended, stamp, *holder, local))
+            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (local, stamp, status, detail))
 
     def log(self, interview: str, kind: str, detail: str = "") -> None:
         """Paradata: back-steps, pauses, crashes detected."""
+        local = self._id(interview)
         with self.transaction("the event log") as db:
-            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (interview, now(), kind, detail))
+            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (local, now(), kind, detail))
 
     # -- reading -----------------------------------------------------------------
+
+    def events(self, interview: str) -> list[tuple[str, str, str]]:
+        """The interview's paradata log: (time, kind, detail), oldest first."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT at, kind, detail FROM events WHERE interview = ? ORDER BY at", (self._id(interview),))]
+
+    def latest_answers(self) -> Iterator[tuple[str, str, Any, str | None, str]]:
+        """(interview uuid, item, value, missing, status) of the latest revision of every answer in the store."""
+        rows = self.db.execute(
+            "SELECT i.uuid, a.item, a.value, a.missing, a.status FROM answers a JOIN interviews i ON i.id = a.interview"
+            " WHERE NOT EXISTS (SELECT 1 FROM answers b WHERE b.interview = a.interview AND b.item = a.item"
+            " AND b.revision > a.revision)")
+        for uuid, item, value, missing, status in rows:
+            yield uuid, item, json.loads(value), missing, status
+
+    def instruments_used(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Instrument id, version and content hash of every interview, in the order asked."""
+        out: dict[str, list[tuple[str, str, str]]] = {}
+        for uuid, *spec in self.db.execute(
+                "SELECT i.uuid, ii.instrument, ii.version, ii.content_hash FROM interview_instruments ii"
+                " JOIN interviews i ON i.id = ii.interview ORDER BY ii.interview, ii.position"):
+            out.setdefault(uuid, []).append(tuple(spec))
+        return out
 
     def interview(self, uuid: str) -> InterviewRecord:
         row = self.db.execute(f"SELECT {_INTERVIEW_COLUMNS} FROM interviews WHERE uuid = ?", (uuid,)).fetchone()
@@ -299,14 +337,14 @@ class Store:
         rows = self.db.execute(
             "SELECT item, value, missing, status, revision, shown_at, answered_at FROM answers a WHERE interview = ?"
             " AND revision = (SELECT MAX(revision) FROM answers b WHERE b.interview = a.interview AND b.item = a.item)",
-            (interview,),
+            (self._id(interview),),
         )
         return {r[0]: Answer(r[0], json.loads(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows}
 
     def instruments_of(self, interview: str) -> list[tuple[str, str, str]]:
         return [tuple(r) for r in self.db.execute(
             "SELECT instrument, version, content_hash FROM interview_instruments WHERE interview = ? ORDER BY position",
-            (interview,))]
+            (self._id(interview),))]
 
     def resumable(self) -> list[InterviewRecord]:
         """Paused interviews and those a killed process left in progress."""

@@ -34,7 +34,7 @@ def drive(study, city, keys, *, seed=1, language=None):
         for chunk in keys:
             pipe.send_text(chunk)
         outcome = start(store, Flow(study, city, seed=seed, language=language), screen, interviewer="iv7")
-        rows = store.db.execute("SELECT item, revision, value, missing, status FROM answers ORDER BY rowid").fetchall()
+        rows = store.db.execute("SELECT item, revision, value, missing, status FROM answers ORDER BY answered_at, revision").fetchall()
         return outcome, rows, store.interview(outcome.interview), screen.echo.getvalue()
 
 

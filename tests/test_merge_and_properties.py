@@ -25,11 +25,13 @@ TABLES = ["interviews", "interview_instruments", "answers", "events"]
 
 
 def dump(store: Store) -> dict[str, list]:
-    out = {}
-    for table in TABLES:
-        columns = "uuid, study_id, city, interviewer, device, language, second_language, seed, status, consent, " \
-                  "started_at, ended_at, updated_at, item_order" if table == "interviews" else "*"
-        out[table] = sorted(store.db.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
+    """Every row, with interviews named by UUID (local integer ids differ from store to store)."""
+    out = {"interviews": sorted(store.db.execute(
+        "SELECT uuid, study_id, city, interviewer, device, language, second_language, seed, status, consent, "
+        "started_at, ended_at, updated_at, item_order FROM interviews").fetchall(), key=repr)}
+    for table in TABLES[1:]:
+        rows = store.db.execute(f"SELECT i.uuid, t.* FROM {table} t JOIN interviews i ON i.id = t.interview")
+        out[table] = sorted((row[0], *row[2:]) for row in rows)
     return out
 
 

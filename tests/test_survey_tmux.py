@@ -117,7 +117,7 @@ def test_sigkill_mid_interview_then_resume_keeps_every_answer_once(study_dir):
     with Store.open(study_dir / "responses.sqlite") as store:
         (record,) = store.interviews()
         assert record.status == "complete"
-        rows = store.db.execute("SELECT item, revision, value, missing FROM answers ORDER BY rowid").fetchall()
+        rows = store.db.execute("SELECT item, revision, value, missing FROM answers ORDER BY answered_at, revision").fetchall()
     assert rows == [
         ("sex", 1, "2", None), ("aware", 1, "1", None), ("t1", 1, "3", None),
         ("t2", 1, "8", "dont_know"), ("t3", 1, "1", None),
