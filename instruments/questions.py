@@ -121,7 +121,7 @@ def _read_missing(node: Node, languages: tuple[str, ...], valid: set[int]) -> li
         codes.add(code)
         out.append(MissingCode(kind=kind, code=code, label=LocalText(text)))
     block.finish()
-    return out
+    return sorted(out, key=lambda m: m.code)
 
 
 def read_sections(
