@@ -84,7 +84,7 @@ def directed_items(data: Any, instrument: Instrument, items: list[str] | None = 
         column = frame[item]
         outside = column.notna() & ~column.isin(scale.values)
         if outside.any():
-            examples = sorted(column[outside].unique())[:5]
+            examples = ", ".join(f"{v:g}" for v in sorted(column[outside].unique())[:5])
             raise ValueError(f"item {item} has values outside its scale {scale.low}..{scale.high}: {examples} "
                              "(missing codes must be NaN: load the data with analysis.load)")
         if scale.more_at == "low":

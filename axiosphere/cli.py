@@ -12,6 +12,7 @@ import sys
 import typer
 
 from axiosphere import __version__
+from axiosphere.analyze_cli import analyze_app
 from instruments.cli import app as instruments_app
 from survey.cli import study_app
 from survey.data_cli import data_app
@@ -29,6 +30,7 @@ app.add_typer(instruments_app, name="instruments")
 app.add_typer(study_app, name="study")
 app.add_typer(survey_app, name="survey")
 app.add_typer(data_app, name="data")
+app.add_typer(analyze_app, name="analyze")
 
 
 def _version(value: bool) -> None:

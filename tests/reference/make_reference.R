@@ -123,13 +123,13 @@ design <- svydesign(ids = ~1, strata = ~city, weights = ~w, data = cities_data[!
 sm <- svyby(~gen_trust, ~city, design, svymean)
 out$cities$weighted <- list(weights = "0.5 + (id %% 7) / 4", city = as.character(sm$city), mean = unname(sm$gen_trust), se = unname(sm$se))
 # Raking each city to population margins of sex and age band (survey::rake).
-margins <- list(sex = c(female = 0.54, male = 0.46), age_band = c("18-34" = 0.27, "35-54" = 0.33, "55+" = 0.40))
+margins <- list(sex = list(female = 0.54, male = 0.46), age_band = list("18-34" = 0.27, "35-54" = 0.33, "55+" = 0.40))
 out$cities$rake <- list(margins = margins)
 for (city in names(cities)) {
   d <- cities_data[cities_data$city == city, ]
   des <- svydesign(ids = ~1, weights = ~rep(1, nrow(d)), data = d)
-  pop_sex <- data.frame(sex = names(margins$sex), Freq = nrow(d) * unname(margins$sex))
-  pop_age <- data.frame(age_band = names(margins$age_band), Freq = nrow(d) * unname(margins$age_band))
+  pop_sex <- data.frame(sex = names(margins$sex), Freq = nrow(d) * unlist(margins$sex, use.names = FALSE))
+  pop_age <- data.frame(age_band = names(margins$age_band), Freq = nrow(d) * unlist(margins$age_band, use.names = FALSE))
   raked <- rake(des, list(~sex, ~age_band), list(pop_sex, pop_age), control = list(maxit = 100, epsilon = 1e-10))
   w <- weights(raked)
   out$cities$rake[[city]] <- list(id = d$id, weight = unname(w), deff_kish = nrow(d) * sum(w^2) / sum(w)^2)

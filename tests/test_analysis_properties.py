@@ -1,0 +1,77 @@
+"""Properties of the statistics (hypothesis): invariances that any correct implementation keeps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from analysis.compare import compare
+from analysis.reliability import reliability
+from analysis.scoring import rating_items, score
+from instruments import resolve_instrument
+
+PVQ = resolve_instrument("pvq21")
+ITEMS = rating_items(PVQ)
+
+likert = arrays(np.float64, st.tuples(st.integers(8, 40), st.just(4)), elements=st.integers(1, 5).map(float))
+
+
+def _alpha(frame, **kw):
+    return reliability(frame, list(frame.columns), **kw).scales[0].alpha
+
+
+@settings(max_examples=60, deadline=None)
+@given(likert, st.integers(0, 3), st.floats(-50, 50))
+def test_alpha_ignores_a_constant_added_to_an_item(values, item, constant):
+    frame = pd.DataFrame(values, columns=list("abcd"))
+    assume(frame.var().min() > 0)
+    moved = frame.copy()
+    moved[moved.columns[item]] += constant
+    assert _alpha(moved) == pytest.approx(_alpha(frame), abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(likert, st.integers(0, 3))
+def test_alpha_unchanged_by_reversing_an_item_together_with_its_key(values, item):
+    frame = pd.DataFrame(values, columns=list("abcd"))
+    assume(frame.var().min() > 0)
+    column = frame.columns[item]
+    flipped = frame.assign(**{column: 6 - frame[column]})
+    assert _alpha(flipped, reverse=[column], bounds=(1, 5)) == pytest.approx(_alpha(frame), abs=1e-9)
+
+
+answers = arrays(np.float64, st.tuples(st.integers(1, 15), st.just(len(ITEMS))),
+                 elements=st.one_of(st.integers(1, 6).map(float), st.just(np.nan)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers)
+def test_scores_lie_within_the_scale_bounds(values):
+    scores = score(pd.DataFrame(values, columns=ITEMS), PVQ).raw
+    present = scores.stack().dropna()
+    assert ((present >= 1) & (present <= 6)).all()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(arrays(np.float64, st.tuples(st.integers(1, 15), st.just(len(ITEMS))), elements=st.integers(1, 6).map(float)))
+def test_mrat_centred_scores_sum_to_zero_over_the_items(values):
+    scores = score(pd.DataFrame(values, columns=ITEMS), PVQ)
+    basic = [s for s, v in PVQ.scales.items() if not v.is_composite]
+    weights = np.array([len(PVQ.scale_items(s)) for s in basic])
+    # The 21 items split into the ten values, so item-weighted centred scores sum to zero.
+    assert np.allclose(scores.centred[basic].to_numpy() @ weights, 0, atol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, st.integers(3, 30), elements=st.floats(-100, 100, allow_nan=False)))
+def test_a_city_compared_with_itself_gives_t_zero(values):
+    assume(np.std(values) > 1e-6)
+    data = pd.DataFrame({"city": ["a"] * len(values) + ["b"] * len(values), "x": np.concatenate([values, values])})
+    result = compare(data, ["x"], by="city", posthoc=False)
+    row = result.pairs.iloc[0]
+    assert row["t"] == pytest.approx(0, abs=1e-9) and row["hedges_g"] == pytest.approx(0, abs=1e-9)
+    assert row["p"] == pytest.approx(1) and row["rank_biserial"] == pytest.approx(0, abs=1e-12)
