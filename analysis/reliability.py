@@ -84,8 +84,9 @@ class ReliabilityResult:
         return {"missing": self.missing, "options": dict(self.options), "scales": [s.to_dict() for s in self.scales]}
 
 
-def _cov_listwise(values: np.ndarray) -> tuple[np.ndarray, int]:
-    complete = ~np.isnan(values).any(axis=1)
+def _cov_listwise(values: np.ndarray, complete: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+    if complete is None:
+        complete = ~np.isnan(values).any(axis=1)
     x = values if complete.all() else values[complete]
     n = x.shape[0]
     if n < 2:
@@ -103,10 +104,13 @@ def _stats(frame: Any, scale: str, group: str | None, missing: str, ci: str, n_b
     items = list(frame.columns)
     k = len(items)
     values = frame.to_numpy(dtype="float64")
-    values = values[~np.isnan(values).all(axis=1)]
+    nan = np.isnan(values)
+    if nan.any():
+        values = values[~nan.all(axis=1)]
+        nan = np.isnan(values)
     warnings: list[str] = []
     if missing == "listwise":
-        cov, n = _cov_listwise(values)
+        cov, n = _cov_listwise(values, ~nan.any(axis=1))
     else:
         n = values.shape[0]
         cov = pd.DataFrame(values, columns=items).cov().to_numpy()
