@@ -190,8 +190,12 @@ def quality(
     for report in reports:
         rows = [[r.group, r.n, r.straightline, r.too_many_missing, r.speeding, r.attention_failed, r.excluded]
                 for r in report.summary.itertuples()]
-        _table(f"Data quality: {report.instrument} (policy: {report.policy.to_dict()})",
+        _table(f"Data quality: {report.instrument}",
                ["group", "n", "straight-lining", "too many missing", "speeding", "attention", "excluded"], rows)
+        policy = report.policy
+        print(f"policy: straight-lining = {policy.straightline_min}+ identical answers; too many missing = more than "
+              f"{policy.max_missing}; speeding = under {policy.min_seconds_per_item} s per item; "
+              f"excluded when flagged for: {', '.join(policy.exclude)}")
 
 
 @analyze_app.command("weights")

@@ -8,11 +8,11 @@ from typing import Any
 from instruments.errors import InputError
 from survey.study import Study, load_study
 
-SEX, AGE = "_sex", "_age_band"
+SEX, AGE = "sex", "age_band"
 
 
 def margin_columns(study_dir: str | Path, frame: Any) -> tuple[Study, Any, dict[str, dict[str, dict[str, float]]]]:
-    """The study, ``frame`` with ``_sex`` and ``_age_band`` columns added, and each city's margins."""
+    """The study, ``frame`` with ``sex`` and ``age_band`` columns (names, bands) added, and each city's margins."""
     study = load_study(study_dir)
     if "city" not in frame.columns:
         raise InputError("the data have no 'city' column to weight city by city")
