@@ -1,6 +1,19 @@
-"""Analysis: pure functions on DataFrames (scoring, quality, reliability, invariance, comparison, value maps).
+"""Analysis: pure functions on DataFrames (scoring, quality, reliability, comparison, weights).
 
 Takes a tidy DataFrame (one row per respondent, one column per item, plus metadata
-columns such as ``city``) and an :class:`instruments.Instrument`; never imports
-``survey`` or ``reports``.
+columns such as ``city``) and an :class:`instruments.Instrument`; apart from reading a
+study folder in :func:`load`, it never imports ``survey`` or ``reports``.
+
+>>> import analysis
+>>> sorted(n for n in analysis.__all__)[:3]
+['compare', 'instrument_reliability', 'load']
 """
+
+from analysis.compare import compare
+from analysis.load import load
+from analysis.quality import QualityPolicy, quality_flags
+from analysis.reliability import instrument_reliability, reliability
+from analysis.scoring import score
+from analysis.weights import rake
+
+__all__ = ["QualityPolicy", "compare", "instrument_reliability", "load", "quality_flags", "rake", "reliability", "score"]
