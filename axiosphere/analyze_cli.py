@@ -222,3 +222,55 @@ def weights(
     _table("Weights (raking to population margins)", ["city", "raked", "n", "n eff", "deff", "min", "max", "converged"],
            [[r.group, r.raked, r.n, f"{r.n_eff:.1f}", f"{r.deff_kish:.3f}", f"{r.min:.3f}", f"{r.max:.3f}", r.converged]
             for r in result.diagnostics.itertuples()])
+
+
+@analyze_app.command("invariance")
+def invariance(
+    data: Path = DATA, instrument: Optional[str] = INSTRUMENT, scale: Optional[list[str]] = SCALES,
+    model: Optional[str] = typer.Option(None, "--model", help='lavaan-style model, e.g. "trust =~ t1 + t2 + t3".'),
+    model_file: Optional[Path] = typer.Option(None, "--model-file", help="A file with the model, one factor per line."),
+    by: str = typer.Option(..., "--by", help="Column of the groups (e.g. city)."),
+    strict: bool = typer.Option(False, "--strict", help="Also test equal residual variances."),
+    no_partial: bool = typer.Option(False, "--no-partial", help="Do not search for partial invariance."),
+    json: bool = JSON,
+) -> None:
+    """Configural, metric, scalar (and strict) invariance across groups, partial invariance, latent means."""
+    from analysis.invariance import measurement_invariance, model_from_instrument
+    from analysis.scoring import keyed_items
+    from instruments.errors import InputError
+    from reports.apa import bounded, interval, number, p_value
+
+    given = [x for x in (instrument, model, model_file) if x]
+    if len(given) != 1:
+        raise InputError("give exactly one of --instrument, --model or --model-file")
+    frame, chosen = _load(data, instrument)
+    if chosen is not None:
+        spec = model_from_instrument(chosen, _split(scale) or None)
+        for factor in spec.factors:
+            frame = frame.drop(columns=list(chosen.scale_items(factor))).join(keyed_items(frame, chosen, factor))
+    elif model_file is not None:
+        try:
+            spec = model_file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot read {model_file}: {exc.strerror}") from None
+    else:
+        spec = model
+    result = measurement_invariance(frame, spec, by=by, strict=strict, partial=not no_partial)
+    if json:
+        _emit(result.to_dict())
+        return
+    _table("Measurement invariance across " + by, ["level", "", "χ²", "df", "CFI", "TLI", "RMSEA", "90% CI", "SRMR",
+                                                     "ΔCFI", "ΔRMSEA", "holds"],
+           [[l.level, "", number(l.fit["chisq"]), l.fit["df"], bounded(l.fit["cfi"], 3), bounded(l.fit["tli"], 3),
+             bounded(l.fit["rmsea"], 3), interval(*l.fit["rmsea_ci"], digits=3, bounded_values=True), bounded(l.fit["srmr"], 3),
+             number(l.delta["cfi"], 3) if l.delta else "", number(l.delta["rmsea"], 3) if l.delta else "",
+             "yes" if l.holds else "no"] for l in result.levels])
+    for level in result.levels:
+        for freed in level.freed:
+            print(f"partial {level.level}: freed the {freed['param']} of {freed['item']} in {freed['group']} "
+                  f"(score test {freed['score_test']:.2f})")
+    for note in result.notes:
+        print(f"note: {note}")
+    if len(result.latent_means):
+        _table("Latent means (reference group fixed at 0)", ["factor", "group", "mean", "SE"],
+               [[r.factor, r.group, number(r.mean), number(r.se)] for r in result.latent_means.itertuples()])

@@ -1,0 +1,248 @@
+"""Measurement invariance across cities: configural, metric, scalar and strict, with partial invariance.
+
+Each level adds equality constraints to the previous one (loadings, then intercepts, then
+residual variances) and is judged against it by Chen's (2007) cut-offs: the level holds
+when CFI drops by at most ``delta_cfi`` (.010) and RMSEA rises by at most ``delta_rmsea``
+(.015); the chi-square difference test is reported too. When a level fails, the equality
+constraint that most hurts fit is found by a score test (the univariate test of
+``lavaan::lavTestScore``: how much chi-square would drop if that group's parameter were
+freed), freed, and the model refitted, until the level holds. Latent means are estimated
+under the highest level that holds with equal intercepts (reference city fixed at 0).
+
+Example
+-------
+>>> result = measurement_invariance(data, "trust =~ t1 + t2 + t3 + t4", by="city")  # doctest: +SKIP
+>>> [level.level for level in result.levels if level.holds]  # doctest: +SKIP
+['configural', 'metric', 'scalar']
+
+References
+----------
+Vandenberg & Lance (2000), Organizational Research Methods 3, 4-70. Chen (2007), Structural
+Equation Modeling 14, 464-504. Byrne, Shavelson & Muthén (1989) on partial invariance.
+Rosseel (2012), lavaan, J. Stat. Softw. 48(2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from analysis.mgcfa import (
+    GroupData, Model, build_slots, expected_information, fit_indices, fit_model, group_data, parse_model, slot_values,
+    _objective,
+)
+from instruments.errors import InputError
+
+LEVELS = (("configural", ()), ("metric", ("loading",)), ("scalar", ("loading", "intercept")),
+          ("strict", ("loading", "intercept", "residual")))
+_ADDED = {"metric": "loading", "scalar": "intercept", "strict": "residual"}
+
+
+@dataclass(frozen=True)
+class Level:
+    """Fit of one invariance level and its judgement against the level before."""
+
+    level: str
+    fit: dict[str, Any]
+    delta: dict[str, Any] | None
+    holds: bool
+    freed: tuple[dict[str, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        keys = ("chisq", "df", "p", "cfi", "tli", "rmsea", "rmsea_ci", "srmr", "aic", "bic")
+        return {"level": self.level, **{k: self.fit[k] for k in keys}, "delta": self.delta, "holds": self.holds,
+                "freed": list(self.freed)}
+
+
+@dataclass(frozen=True)
+class InvarianceResult:
+    """The level sequence, what partial invariance freed, and latent means by group."""
+
+    levels: tuple[Level, ...]
+    latent_means: Any
+    groups: tuple[str, ...]
+    model: str
+    cutoffs: dict[str, float]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def highest(self) -> str | None:
+        held = [level.level for level in self.levels if level.holds]
+        return held[-1] if held else None
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame([{k: v for k, v in level.to_dict().items() if k not in ("delta", "rmsea_ci", "freed")}
+                             for level in self.levels])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"groups": list(self.groups), "model": self.model, "cutoffs": self.cutoffs,
+                "levels": [level.to_dict() for level in self.levels],
+                "partial": [{"level": level.level, "freed": list(level.freed)} for level in self.levels if level.freed],
+                "latent_means": self.latent_means.to_dict(orient="records"), "highest": self.highest,
+                "notes": list(self.notes)}
+
+
+def model_from_instrument(instrument: Any, scales: Sequence[str] | None = None) -> Model:
+    """One factor per (non-composite) scale, its items as indicators."""
+    chosen = list(scales or [s for s, v in instrument.scales.items() if not v.is_composite])
+    unknown = [s for s in chosen if s not in instrument.scales]
+    if unknown:
+        raise InputError(f"instrument '{instrument.id}' has no scale {', '.join(unknown)}")
+    return parse_model("\n".join(f"{s} =~ {' + '.join(instrument.scale_items(s))}" for s in chosen))
+
+
+class _Search:
+    """Fits, score tests and the partial-invariance loop over one data set."""
+
+    def __init__(self, model: Model, data: list[GroupData], groups: list[str]):
+        self.model, self.data, self.groups = model, data, groups
+        self.items = model.items
+
+    def fit(self, equal: Sequence[str], free: Sequence[tuple[str, str, int]], start: Any = None) -> tuple[Any, dict[str, Any]]:
+        slots = build_slots(self.model, len(self.data), equal=equal, free=free, latent_means="intercept" in equal)
+        theta = slot_values(start, slots, self.model) if start is not None else None
+        fit = fit_model(self.model, self.data, slots, start=theta)
+        return fit, fit_indices(fit, self.data, self.model)
+
+    def score_tests(self, fit: Any, equal: Sequence[str], free: Sequence[tuple[str, str, int]], kind: str) -> list[tuple[float, str, int]]:
+        """Score statistic for freeing each group's copy of each ``kind`` constraint still in force."""
+        split = [k for k in equal if k != kind]
+        expanded = build_slots(self.model, len(self.data), equal=split, free=free, latent_means="intercept" in equal)
+        A = np.zeros((expanded.size, fit.slots.size))
+        for g in range(len(self.data)):
+            for key, e in expanded.index[g].items():
+                A[e, fit.slots.index[g][key]] = 1.0
+        theta = slot_values(fit, expanded, self.model)
+        gradient = _objective(theta, self.model, self.data, expanded)[1]
+        H = expected_information(self.model, self.data, fit, expanded)
+        H_cc = A.T @ H @ A
+        try:
+            H_cc_inv = np.linalg.inv(H_cc)
+        except np.linalg.LinAlgError:
+            H_cc_inv = np.linalg.pinv(H_cc)
+        letter = {"loading": "L", "intercept": "n", "residual": "T"}[kind]
+        freed = {(k, i, g) for k, i, g in free}
+        out = []
+        for g in range(len(self.data)):
+            for (code, i, j), e in expanded.index[g].items():
+                if code != letter or (kind, self.items[i], g) in freed:
+                    continue
+                cross = H[e] @ A
+                efficient = H[e, e] - cross @ H_cc_inv @ cross
+                if efficient > 1e-12:
+                    out.append((float(gradient[e] ** 2 / (2 * efficient)), self.items[i], g))
+        return sorted(out, reverse=True)
+
+
+def _delta(new: dict[str, Any], old: dict[str, Any], cutoffs: dict[str, float]) -> tuple[dict[str, Any], bool]:
+    from scipy import stats
+
+    d_chi, d_df = new["chisq"] - old["chisq"], new["df"] - old["df"]
+    delta = {"chisq": d_chi, "df": d_df, "p": float(stats.chi2.sf(d_chi, d_df)) if d_df > 0 else None,
+             "cfi": new["cfi"] - old["cfi"], "rmsea": new["rmsea"] - old["rmsea"]}
+    holds = -delta["cfi"] <= cutoffs["delta_cfi"] + 1e-12 and delta["rmsea"] <= cutoffs["delta_rmsea"] + 1e-12
+    return delta, bool(holds)
+
+
+def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bool = False, partial: bool = True,
+                           delta_cfi: float = 0.010, delta_rmsea: float = 0.015, max_free: int | None = None,
+                           groups: Sequence[str] | None = None) -> InvarianceResult:
+    """Test configural, metric, scalar (and strict) invariance of ``model`` across the groups in ``by``.
+
+    Parameters
+    ----------
+    model
+        lavaan-style syntax (``"f =~ a + b + c"``, several lines for several factors) or a :class:`Model`.
+    partial
+        When a level fails, free the constraints that most hurt fit, one at a time, until it holds.
+    delta_cfi, delta_rmsea
+        Chen's (2007) cut-offs for the change in CFI and RMSEA between levels.
+    max_free
+        At most this many constraints freed per level (default: all but one per factor and group).
+    groups
+        Group order; the first is the reference whose latent means are fixed at 0.
+    """
+    import pandas as pd
+
+    parsed = parse_model(model) if isinstance(model, str) else model
+    names, arrays = group_data(data, parsed.items, by, order=groups)
+    if len(names) < 2:
+        raise InputError(f"'{by}' has {len(names)} group(s) with complete answers; invariance needs at least 2")
+    per_group = len(build_slots(parsed, 1).index[0])
+    for name, values in zip(names, arrays):
+        if len(values) <= per_group:
+            raise InputError(f"{by} '{name}' has {len(values)} respondents with complete answers, no more than the "
+                             f"{per_group} free parameters of the model in each group")
+    search = _Search(parsed, [GroupData(v) for v in arrays], names)
+    cutoffs = {"delta_cfi": delta_cfi, "delta_rmsea": delta_rmsea}
+    levels, notes = [], []
+    fit, indices = search.fit((), ())
+    if not fit.converged:
+        raise InputError(f"the configural model did not converge ({fit.message}); check the model and the data")
+    levels.append(Level("configural", indices, None, True))
+    accepted, accepted_indices, free = fit, indices, []
+    for name, equal in LEVELS[1:]:
+        if name == "strict" and not strict:
+            break
+        kind = _ADDED[name]
+        fit, indices = search.fit(equal, free, start=accepted)
+        delta, holds = _delta(indices, accepted_indices, cutoffs)
+        freed_here: list[dict[str, str]] = []
+        limit = max_free if max_free is not None else len(parsed.items) * (len(names) - 1) - len(parsed.factors)
+        while not holds and partial and len(freed_here) < limit:
+            tests = search.score_tests(fit, equal, free, kind)
+            if not tests:
+                break
+            statistic, item, g = tests[0]
+            free.append((kind, item, g))
+            freed_here.append({"param": kind, "item": item, "group": names[g], "score_test": round(statistic, 3)})
+            fit, indices = search.fit(equal, free, start=fit)
+            delta, holds = _delta(indices, accepted_indices, cutoffs)
+        if not fit.converged:
+            notes.append(f"the {name} model did not converge; its fit is not reliable")
+            holds = False
+        levels.append(Level(name, indices, delta, holds, tuple(freed_here)))
+        if not holds:
+            notes.append(f"{name} invariance does not hold" + (" even after freeing constraints" if freed_here else "")
+                         + "; higher levels were not tested")
+            break
+        accepted, accepted_indices = fit, indices
+    means = _latent_means(search, accepted, parsed, names) if any(l.level == "scalar" and l.holds for l in levels) else None
+    if means is None:
+        notes.append("scalar invariance does not hold: latent means are not comparable across groups")
+        means = pd.DataFrame(columns=["factor", "group", "mean", "se"])
+    text = model if isinstance(model, str) else "\n".join(f"{f} =~ {' + '.join(i)}" for f, i in parsed.factors.items())
+    return InvarianceResult(tuple(levels), means, tuple(names), text, cutoffs, tuple(notes))
+
+
+def _latent_means(search: _Search, fit: Any, model: Model, names: list[str]) -> Any:
+    import pandas as pd
+
+    H = expected_information(model, search.data, fit, fit.slots)
+    cov = 2 * np.linalg.pinv(H)
+    rows = []
+    factors = list(model.factors)
+    for g, name in enumerate(names):
+        for j, factor in enumerate(factors):
+            slot = fit.slots.index[g].get(("a", j, 0))
+            mean = float(fit.matrices[g]["alpha"][j])
+            se = float(np.sqrt(cov[slot, slot])) if slot is not None else 0.0
+            rows.append({"factor": factor, "group": name, "mean": mean, "se": se})
+    return pd.DataFrame(rows)
+
+
+def latent_means(data: Any, model: str | Model, *, by: str, free: Sequence[tuple[str, str, str]] = (),
+                 groups: Sequence[str] | None = None) -> Any:
+    """Latent means (first group fixed at 0) and SEs under scalar invariance, with ``free``
+    (param, item, group) constraints released, e.g. ``[("intercept", "t4", "tver")]``."""
+    parsed = parse_model(model) if isinstance(model, str) else model
+    names, arrays = group_data(data, parsed.items, by, order=groups)
+    search = _Search(parsed, [GroupData(v) for v in arrays], names)
+    released = [(kind, item, names.index(group)) for kind, item, group in free]
+    fit, _ = search.fit(("loading", "intercept"), released)
+    return _latent_means(search, fit, parsed, names)
