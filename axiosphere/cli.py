@@ -13,6 +13,7 @@ import typer
 
 from axiosphere import __version__
 from axiosphere.analyze_cli import analyze_app
+from axiosphere.demo_cli import demo, report
 from axiosphere.map_cli import map_command
 from instruments.cli import app as instruments_app
 from survey.cli import study_app
@@ -33,6 +34,8 @@ app.add_typer(survey_app, name="survey")
 app.add_typer(data_app, name="data")
 app.add_typer(analyze_app, name="analyze")
 app.command("map")(map_command)
+app.command("demo")(demo)
+app.command("report")(report)
 
 
 def _version(value: bool) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from survey.interview import Flow, Question
-from survey.store import Store, now
+from survey.store import Answer, Store
 
 
 class _Back:
@@ -85,7 +85,7 @@ def run(store: Store, flow: Flow, screen: Screen, *, interview: str, at: int | N
     i = flow.resume_at(answers) if at is None else at
     while i is not None:
         question = flow.question(i, answers)
-        shown = now()
+        shown = store.clock()
         try:
             result = screen.ask(question)
         except Interrupted:
@@ -106,9 +106,9 @@ def run(store: Store, flow: Flow, screen: Screen, *, interview: str, at: int | N
         current = answers.get(question.item)
         unchanged = current is not None and current.status == "answered" and current.value == result
         if not unchanged:
-            store.answer(interview, question.item, result, missing=flow.missing_kind(i, result),
-                         status="skipped" if result is None else "answered", shown_at=shown)
-            answers = store.current_answers(interview)
+            missing, status = flow.missing_kind(i, result), "skipped" if result is None else "answered"
+            revision = store.answer(interview, question.item, result, missing=missing, status=status, shown_at=shown)
+            answers = {**answers, question.item: Answer(question.item, result, missing, status, revision, shown, shown)}
             stale = flow.no_longer_relevant(answers)
             if stale:
                 store.mark_not_relevant(interview, stale)

@@ -110,10 +110,11 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, durable: bool = True) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=30, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=FULL")
+    # FULL: each commit reaches the disk before the next question. NORMAL only for synthetic data.
+    connection.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
     connection.execute("PRAGMA foreign_keys=ON")
     return connection
 
@@ -128,6 +129,8 @@ class Store:
         self.study_id = meta["study_id"]
         self.device = meta["device"]
         self._ids: dict[str, int] = {}
+        # Time stamps come from here; simulations replace it with a clock of their own.
+        self.clock = now
 
     def _id(self, uuid: str) -> int:
         """The local integer id of interview ``uuid`` (child tables are keyed by it)."""
@@ -141,13 +144,16 @@ class Store:
     # -- opening -----------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: str | Path, *, study_id: str) -> Store:
-        """Create a new store file (or open it if it exists and belongs to ``study_id``)."""
+    def create(cls, path: str | Path, *, study_id: str, durable: bool = True) -> Store:
+        """Create a new store file (or open it if it exists and belongs to ``study_id``).
+
+        ``durable=False`` skips the per-commit flush to disk: only for synthetic data (the demo).
+        """
         path = Path(path)
         if path.exists():
             return cls.open(path, study_id=study_id)
         try:
-            connection = _connect(path)
+            connection = _connect(path, durable)
             with _transaction(connection):
                 migrate(connection)
                 device = f"{socket.gethostname()}-{uuidlib.uuid4().hex[:8]}"
@@ -227,7 +233,7 @@ class Store:
     ) -> str:
         """Record a new interview (status ``in_progress``, or ``refused`` without consent); returns its UUID."""
         interview = interview_id or str(uuidlib.uuid4())
-        stamp = now()
+        stamp = self.clock()
         status = "in_progress" if consent else "refused"
         with self.transaction("the new interview") as db:
             local = db.execute(
@@ -248,7 +254,7 @@ class Store:
     def answer(self, interview: str, item: str, value: Any, *, missing: str | None = None, status: str = "answered",
                shown_at: str | None = None) -> int:
         """Append a revision of ``item``'s answer and commit it; returns the revision number."""
-        stamp = now()
+        stamp = self.clock()
         local = self._id(interview)
         with self.transaction(f"the answer to {item}") as db:
             (revision,) = db.execute(
@@ -264,7 +270,7 @@ class Store:
 
     def mark_not_relevant(self, interview: str, items: Iterable[str]) -> None:
         """Record that earlier answers to ``items`` no longer apply (an answer they depended on changed)."""
-        stamp = now()
+        stamp = self.clock()
         local = self._id(interview)
         with self.transaction("the skip-logic change") as db:
             for item in items:
@@ -280,7 +286,7 @@ class Store:
         """Move an interview to ``status`` (paused, complete, abandoned, in_progress) and log the event."""
         if status not in STATUSES:
             raise ValueError(f"unknown interview status '{status}'")
-        stamp = now()
+        stamp = self.clock()
         ended = stamp if status in ("complete", "abandoned") else None
         holder = (os.getpid(), socket.gethostname()) if status == "in_progress" else (None, None)
         local = self._id(interview)
@@ -293,7 +299,7 @@ class Store:
         """Paradata: back-steps, pauses, crashes detected."""
         local = self._id(interview)
         with self.transaction("the event log") as db:
-            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (local, now(), kind, detail))
+            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (local, self.clock(), kind, detail))
 
     # -- reading -----------------------------------------------------------------
 

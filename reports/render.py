@@ -1,0 +1,188 @@
+"""The study report: one self-contained HTML file (inline CSS and SVG, no network request) and its PDF.
+
+Every sentence about a result is built from the numbers: a difference is called reliable
+only when its adjusted p is below .05, and means are called comparable only where scalar
+(or partial scalar) invariance holds.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from reports.apa import bounded, number, p_value
+from reports.tables import Table, comparison_table, descriptives_table, invariance_table, reliability_table
+
+REFERENCES = [
+    "Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate. JRSS B, 57, 289-300.",
+    "Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement invariance. SEM, 14, 464-504.",
+    "Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika, 16, 297-334.",
+    "Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for coefficient alpha. APM, 11, 93-103.",
+    "Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scand. J. Statistics, 6, 65-70.",
+    "Hubert, L., & Arabie, P. (1987). Evaluating order hypotheses within proximity matrices. Psych. Bulletin, 102, 172-178.",
+    "McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.",
+    "Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. J. Stat. Softw., 48(2).",
+    "Schwartz, S. H. (2003). A proposal for measuring value orientations across nations. ESS Questionnaire "
+    "Development Package, ch. 7.",
+    "Schwartz, S. H., & Bardi, A. (2001). Value hierarchies across cultures. J. Cross-Cultural Psych., 32, 268-290.",
+    "Welch, B. L. (1951). On the comparison of several mean values. Biometrika, 38, 330-336.",
+]
+
+
+def _svg(figure: Any) -> str:
+    from reports.figures import _setup
+
+    plt = _setup()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def build_context(results: Any) -> dict[str, Any]:
+    """Everything the template shows, with the sentences that interpret the numbers."""
+    from reports import figures
+
+    study, data = results.study, results.data
+    notices = dict(results.notices)
+    cities = [[c.display_name("en"), c.country, c.language, str(int((data["city"] == c.id).sum())),
+               ", ".join(study.cities[t].display_name("en") for t in study.twins(c.id))] for c in study.cities.values()]
+    started = data["started"].min(), data["ended"].max()
+    context: dict[str, Any] = {
+        "title": study.title, "version": _version("axiosphere"), "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "summary": f"{len(data)} complete interviews in {data['city'].nunique()} cities, "
+                   f"{started[0]:%d %B %Y} to {started[1]:%d %B %Y}, by {data['interviewer'].nunique()} interviewers.",
+        "sections": [("study", "The study"), ("quality", "Sample and data quality"), ("reliability", "Reliability"),
+                     ("invariance", "Measurement invariance"), ("comparisons", "Comparisons"), ("maps", "Value maps"),
+                     ("methods", "Methods"), ("appendix", "Reproducibility")],
+        "study_text": f"The study '{study.id}' asks {', '.join(i.id for i in study.instruments)} in {len(study.cities)} cities "
+                      f"linked by {len(study.links)} twinning ties" + (f"; {', '.join(study.hubs())} is the hub." if study.hubs() else "."),
+        "cities_table": Table("cities", "Cities, interview languages and interviews", ["City", "Country", "Language", "n", "Twinned with"], cities),
+        "instruments_table": Table("instruments", "Instruments", ["Instrument", "Version", "Citation"],
+                                   [[i.id, i.version, i.citation[:160] + ("…" if len(i.citation) > 160 else "")] for i in study.instruments]),
+        "notices": notices, "figures": {}, "references": REFERENCES,
+    }
+    if results.quality is not None:
+        summary = results.quality.summary
+        excluded = int(summary["excluded"].sum())
+        context["quality_table"] = Table("quality", "Interviews flagged by data-quality checks (pvq21)",
+                                         ["City", "n", "Straight-lining", "Too many missing", "Speeding", "Excluded"],
+                                         [[r.group, str(r.n), str(r.straightline), str(r.too_many_missing), str(r.speeding),
+                                           str(r.excluded)] for r in summary.itertuples()])
+        policy = results.quality.policy
+        context["quality_text"] = (f"{excluded} of {len(data)} interviews ({excluded / len(data):.1%}) were excluded: "
+                                   f"{policy.straightline_min} or more identical answers of 21 portraits, more than "
+                                   f"{policy.max_missing} missing, or under {policy.min_seconds_per_item:g} s per question.")
+    else:
+        notices.setdefault("quality", "No instrument with quality conventions (pvq21) was asked; no interview was excluded.")
+    instruments = {i.id: i for i in study.instruments}
+    context["reliability_tables"] = [reliability_table(r, instruments[k]) for k, r in results.reliability.items()]
+    context["reliability_notices"] = [v for k, v in notices.items() if k.startswith("reliability_")]
+    context["invariance"] = [_invariance_entry(scale, result) for scale, result in results.invariance.items()]
+    context["invariance_notices"] = [v for k, v in notices.items() if k.startswith("invariance_")]
+    if results.comparison is not None:
+        context["comparison_table"] = comparison_table(results.comparison, results.comparison_labels)
+        context["descriptives_table"] = descriptives_table(results.comparison, results.comparison_labels)
+        context["comparison_texts"] = _comparison_texts(results)
+    else:
+        notices.setdefault("comparisons", "Comparisons could not be computed.")
+    if results.valuemap is not None:
+        vm = results.valuemap
+        links = [(r.a, r.b) for r in vm.distances.itertuples()]
+        context["figures"] = {"value_circle": _svg(figures.value_circle(vm)), "value_profiles": _svg(figures.value_profiles(vm)),
+                              "twin_map": _svg(figures.twin_map(vm, links))}
+        if len(vm.distances):
+            context["figures"]["twin_network"] = _svg(figures.twin_network(vm, study.hubs()))
+        pooled = vm.fit.set_index("group").loc["pooled"]
+        context["map_text"] = (f"The ordinal MDS of the ten values' intercorrelations has Stress-1 = {bounded(pooled.stress1, 3)} "
+                               f"(permuted data: {bounded(pooled.stress_perm_mean, 3)}); the circular order holds with "
+                               f"RTHOR CI = {bounded(pooled.rthor_ci)}, p {'< .001' if pooled.rthor_p < 0.001 else '= ' + p_value(pooled.rthor_p)}.")
+    else:
+        notices.setdefault("value_maps", "Value maps need pvq21 answers.")
+    context["methods"] = _methods(results)
+    context["appendix_table"] = Table("appendix", "Reproducibility", ["Item", "Value"], [
+        ["Response store (SHA-256)", results.store_hash], ["Study file", str(study.file)],
+        ["Seed", str(results.seed) if results.seed is not None else "not set"], ["axiosphere", _version("axiosphere")],
+        *[[name, _version(name)] for name in ("numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib")],
+        *[[f"instrument {i.id}", f"{i.version} ({i.content_hash[:12]})"] for i in study.instruments],
+    ])
+    return context
+
+
+def _invariance_entry(scale: str, result: Any) -> dict[str, Any]:
+    highest = result.highest
+    partial = any(l.freed for l in result.levels)
+    if highest in ("scalar", "strict"):
+        text = (f"{'Partial s' if partial else 'S'}calar invariance holds for {scale.replace('_', ' ')}: latent and scale "
+                "means may be compared across cities" + (" (with the freed parameters listed)." if partial else "."))
+    elif highest == "metric":
+        text = (f"Only metric invariance holds for {scale.replace('_', ' ')}: relationships (correlations, regressions) may "
+                "be compared across cities, but differences in means may reflect item bias and are not interpreted as such.")
+    else:
+        text = f"Not even metric invariance holds for {scale.replace('_', ' ')}: cross-city comparisons are not defensible."
+    return {"title": scale.replace("_", " ").capitalize(), "table": invariance_table(result, scale.replace("_", " ")), "text": text}
+
+
+def _comparison_texts(results: Any) -> list[str]:
+    texts = []
+    comparable = {s for s, r in results.invariance.items() if r.highest in ("scalar", "strict")}
+    for r in results.comparison.pairs.itertuples():
+        label = results.comparison_labels.get(r.scale, r.scale)
+        caveat = "" if r.scale not in results.invariance or r.scale in comparable else \
+            " (scalar invariance does not hold for this scale, so this difference is not interpreted as one in means)"
+        if r.p_adj < 0.05:
+            higher = r.a if r.t > 0 else r.b
+            texts.append(f"{label}: {higher} scores higher ({r.a} vs {r.b}: t({number(r.df, 1)}) = {number(r.t)}, "
+                         f"adjusted p {'< .001' if r.p_adj < 0.001 else '= ' + p_value(r.p_adj)}, g = {number(r.hedges_g)}){caveat}.")
+    if not texts:
+        texts.append("No twin-link difference is statistically reliable after adjustment for the number of scales tested.")
+    return texts
+
+
+def _methods(results: Any) -> str:
+    n_links = len(results.study.links)
+    return (f"Answers were collected with axiosphere {_version('axiosphere')} (Python; numpy {_version('numpy')}, pandas "
+            f"{_version('pandas')}, scipy {_version('scipy')}, statsmodels {_version('statsmodels')}, pingouin "
+            f"{_version('pingouin')}). Value scores follow the ESS scoring key for the PVQ-21 (Schwartz, 2003), centred on each "
+            "respondent's mean rating (MRAT). Reliability is Cronbach's alpha with Feldt's confidence interval (Feldt et al., "
+            "1987) and McDonald's omega total from a one-factor maximum-likelihood CFA (McDonald, 1999). Measurement invariance "
+            "across cities was tested with multi-group CFA (configural, metric, scalar; Rosseel, 2012, conventions) and judged "
+            f"by Chen's (2007) cut-offs, freeing non-invariant parameters by score tests. The {n_links} twin links were compared "
+            "with Welch's t tests and Hedges' g; p values were adjusted across scales by Holm's (1979) method. Value structure "
+            "was examined by ordinal MDS with Stress-1 judged against permuted data and by the randomisation test of "
+            "hypothesised order (Hubert & Arabie, 1987); city hierarchies were related to the pan-cultural baseline "
+            "(Schwartz & Bardi, 2001).")
+
+
+def render_report(results: Any, folder: str | Path, *, formats: tuple[str, ...] = ("html", "pdf")) -> list[Path]:
+    """Write ``report.html`` (and ``report.pdf``) into ``folder``."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    environment = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                              autoescape=select_autoescape(["html", "j2"]))
+    html = environment.get_template("report.html.j2").render(**build_context(results))
+    written = []
+    if "html" in formats or "pdf" in formats:
+        path = folder / "report.html"
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
+    if "pdf" in formats:
+        from weasyprint import HTML
+
+        pdf = folder / "report.pdf"
+        HTML(string=html, base_url=str(folder)).write_pdf(pdf)
+        written.append(pdf)
+    return written
