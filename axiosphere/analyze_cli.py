@@ -25,12 +25,22 @@ def _split(values: Optional[list[str]]) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
-def _load(data: Path, instrument: Optional[str]) -> tuple[Any, Any]:
+def _load(data: Path, instrument: Optional[str], exclude_flagged: bool = False) -> tuple[Any, Any]:
     from analysis.load import load
     from instruments.registry import resolve_instrument
 
     chosen = resolve_instrument(instrument) if instrument else None
-    return load(data, chosen), chosen
+    frame = load(data, chosen)
+    if exclude_flagged:
+        from analysis.load import _matching_bundled
+        from analysis.quality import quality_flags
+
+        for reference in [i for i in _matching_bundled(frame.columns) if i.quality.straightline_min]:
+            frame = frame[quality_flags(frame, reference).keep().to_numpy()]
+    return frame, chosen
+
+
+EXCLUDE = typer.Option(False, "--exclude-flagged", help="Drop interviews flagged by the quality checks (as the report does).")
 
 
 def _emit(document: dict[str, Any]) -> None:
@@ -66,6 +76,7 @@ def reliability(
     by: Optional[str] = typer.Option(None, "--by", help="Also per group of this column (e.g. city)."),
     missing: str = typer.Option("listwise", "--missing", help="listwise (default) or pairwise (as R psych)."),
     ci: str = typer.Option("feldt", "--ci", help="feldt (default) or bootstrap."),
+    exclude_flagged: bool = EXCLUDE,
     json: bool = JSON,
 ) -> None:
     """Alpha with 95% CI, standardised alpha, omega total, item statistics: pooled and by group."""
@@ -74,7 +85,7 @@ def reliability(
 
     item_list = _split(items)
     _need(instrument, item_list)
-    frame, chosen = _load(data, instrument)
+    frame, chosen = _load(data, instrument, exclude_flagged)
     if chosen is not None:
         result = instrument_reliability(frame, chosen, scales=_split(scale) or None, by=by, missing=missing, ci=ci)
     else:
@@ -130,6 +141,7 @@ def compare(
     weights: Optional[str] = typer.Option(None, "--weights", help="Weight column for the descriptives."),
     adjust: str = typer.Option("holm", "--adjust", help="holm (default), fdr_bh or none: across the scales tested."),
     raw: bool = typer.Option(False, "--raw", help="Compare raw rather than MRAT-centred value scores."),
+    exclude_flagged: bool = EXCLUDE,
     json: bool = JSON,
 ) -> None:
     """Descriptives, Welch t / Mann-Whitney per twin link, Welch ANOVA and Games-Howell across cities."""
@@ -138,7 +150,7 @@ def compare(
 
     item_list = _split(items)
     _need(instrument, item_list)
-    frame, chosen = _load(data, instrument)
+    frame, chosen = _load(data, instrument, exclude_flagged)
     frame, columns, kind = _scores(frame, chosen, _split(scale), item_list, _split(reverse), raw)
     pairs = None
     if links is not None:

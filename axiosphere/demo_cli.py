@@ -77,14 +77,20 @@ def report(
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for the report (default: STUDY_DIR/report)."),
     format: str = typer.Option("html,pdf", "--format", help="html, pdf."),
     permutations: int = typer.Option(50, "--permutations", help="Permuted data sets for judging MDS stress."),
+    tables: bool = typer.Option(False, "--tables", help="Also every table as CSV, LaTeX and Word, every figure as PDF/SVG/PNG."),
 ) -> None:
     """The study report: study, data quality, reliability, invariance, comparisons, value maps, methods."""
     from axiosphere.pipeline import analyse_study
-    from reports.render import render_report
+    from reports.render import export_tables, render_report
 
     formats = _formats(format)
+    folder = out or Path(study_dir) / "report"
     with _Progress() as progress:
         results = analyse_study(study_dir, progress=progress, permutations=permutations)
-        files = render_report(results, out or Path(study_dir) / "report", formats=formats)
-    for path in files:
+        files = render_report(results, folder, formats=formats)
+        if tables:
+            files += export_tables(results, folder / "tables")
+    for path in files[:2]:
         print(f"report: {path}")
+    if tables:
+        print(f"tables and figures for papers: {folder / 'tables'} ({len(files) - 2} files)")

@@ -186,3 +186,51 @@ def render_report(results: Any, folder: str | Path, *, formats: tuple[str, ...] 
         HTML(string=html, base_url=str(folder)).write_pdf(pdf)
         written.append(pdf)
     return written
+
+
+def export_tables(results: Any, folder: str | Path) -> list[Path]:
+    """Every report table as CSV, LaTeX (booktabs) and Word (.docx), and every figure as PDF, SVG and PNG."""
+    from reports import figures
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    context = build_context(results)
+    tables: list[Table] = [context["cities_table"], *context["reliability_tables"],
+                           *[item["table"] for item in context["invariance"]]]
+    for key in ("quality_table", "comparison_table", "descriptives_table"):
+        if key in context:
+            tables.append(context[key])
+    written: list[Path] = []
+    for table in tables:
+        for suffix, text in ((".csv", table.to_csv()), (".tex", table.to_latex())):
+            path = folder / f"{table.name}{suffix}"
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        written.append(_docx(table, folder / f"{table.name}.docx"))
+    if results.valuemap is not None:
+        links = [(r.a, r.b) for r in results.valuemap.distances.itertuples()]
+        for paths in figures.draw_value_maps(results.valuemap, folder / "figures", links=links,
+                                             hubs=results.study.hubs()).values():
+            written.extend(paths)
+    return written
+
+
+def _docx(table: Table, path: Path) -> Path:
+    """An APA table in Word: caption above, horizontal rules only (the default table style), italic statistics."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph().add_run(table.caption).italic = True
+    grid = document.add_table(rows=1, cols=len(table.columns))
+    for cell, name in zip(grid.rows[0].cells, table.columns):
+        run = cell.paragraphs[0].add_run(name)
+        run.italic = name in table.italic
+    for row in table.rows:
+        for cell, value in zip(grid.add_row().cells, row):
+            cell.text = str(value)
+    if table.note:
+        paragraph = document.add_paragraph()
+        paragraph.add_run("Note. ").italic = True
+        paragraph.add_run(table.note)
+    document.save(path)
+    return path

@@ -76,7 +76,7 @@ def invariance_table(result: Any, title: str) -> Table:
     freed = "; ".join(f"{f['param']} of {f['item']} in {f['group']}" for level in result.levels for f in level.freed)
     note = (f"Decisions by Chen's (2007) cut-offs: ΔCFI ≥ −{result.cutoffs['delta_cfi']:.3f} and "
             f"ΔRMSEA ≤ {result.cutoffs['delta_rmsea']:.3f}.") + (f" Freed for partial invariance: {freed}." if freed else "")
-    return Table(f"invariance_{title}", f"Measurement invariance of {title} across cities",
+    return Table(f"invariance_{title.replace(' ', '_')}", f"Measurement invariance of {title} across cities",
                  ["Model", "χ²", "df", "CFI", "TLI", "RMSEA", "90% CI", "SRMR", "ΔCFI", "ΔRMSEA", "Holds"], rows, note,
                  ["df"])
 

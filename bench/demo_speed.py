@@ -1,0 +1,63 @@
+"""The demo end to end and the report alone, with peak memory; results to bench/results/demo.json.
+
+Goals (issue #6): demo end to end under 60 s; the report alone for 5 cities x ~400 interviews
+under 15 s. Each part runs in its own process so that its peak memory (max RSS) is its own.
+
+    python bench/demo_speed.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results" / "demo.json"
+CHILD = """
+import resource, sys, time
+start = time.perf_counter()
+if sys.argv[1] == "demo":
+    from axiosphere.pipeline import run_demo
+    run_demo(sys.argv[2])
+else:
+    from axiosphere.pipeline import analyse_study
+    from reports.render import render_report
+    render_report(analyse_study(sys.argv[2]), sys.argv[2] + "/report-bench")
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def run(kind: str, folder: str) -> tuple[float, float]:
+    done = subprocess.run([sys.executable, "-c", CHILD, kind, folder], capture_output=True, text=True, check=True)
+    seconds, peak_mb = (float(x) for x in done.stdout.split()[-2:])
+    return seconds, peak_mb
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = str(Path(tmp) / "demo")
+        start = time.perf_counter()
+        demo_s, demo_mb = run("demo", folder)
+        wall = time.perf_counter() - start
+        report_s, report_mb = run("report", folder)
+    results = {"demo": {"seconds_in_process": round(demo_s, 1), "seconds_with_start_up": round(wall, 1),
+                        "peak_memory_mb": round(demo_mb)},
+               "report_alone": {"seconds": round(report_s, 1), "peak_memory_mb": round(report_mb),
+                                "study": "the demo: 5 cities, 1,720 interviews"}}
+    goals = {"demo under 60 s": wall < 60, "report alone under 15 s": report_s < 15}
+    document = {"benchmark": "demo", "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+                "goals_met": goals, "results": results}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(document, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""The demo study and its report, checked as a reader would: sections, tables, figures, links, the PDF pages,
+numbers equal to the analyze commands, exports for papers, and clear errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from axiosphere.pipeline import run_demo
+from conftest import run_cli
+from reports.apa import bounded, number
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo") / "study"
+    outcome = run_demo(folder, seed=3, scale=0.12)
+    return folder, outcome
+
+
+def test_demo_writes_interviews_through_the_store_and_a_report(demo):
+    folder, outcome = demo
+    assert outcome["interviews"] >= 200
+    status = json.loads(run_cli("survey", "status", str(folder), "--json").stdout)
+    assert sum(c["complete"] for c in status["cities"]) == outcome["interviews"]
+    assert [p.rsplit("/", 1)[1] for p in outcome["report"]] == ["report.html", "report.pdf"]
+
+
+def test_html_report_has_every_section_table_and_figure(demo):
+    folder, _ = demo
+    html = (folder / "report" / "report.html").read_text(encoding="utf-8")
+    for heading in ("1. The study", "2. Sample and data quality", "3. Reliability", "4. Measurement invariance",
+                    "5. Cross-city and twin-link comparisons", "6. Value maps", "7. Methods", "8. Reproducibility"):
+        assert heading in html
+    for table in ("cities", "instruments", "quality", "reliability_pvq21", "reliability_civic-trust",
+                  "reliability_twin-ties", "invariance_institutional_trust", "comparisons", "descriptives", "appendix"):
+        assert f'id="table-{table}"' in html, table
+    assert html.count("<svg") >= 4, "figures are inline SVG"
+    assert not re.search(r'(src|href)="(https?:)?//', html), "no request to any network"
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    assert all(target in ids for target in re.findall(r'href="#([^"]+)"', html)), "every internal link resolves"
+    assert re.search(r"(scalar|metric) invariance (holds|does not hold)", html, re.IGNORECASE), "the level decision is stated"
+
+
+def test_statements_follow_the_numbers(demo):
+    folder, _ = demo
+    html = (folder / "report" / "report.html").read_text(encoding="utf-8")
+    for sentence in re.findall(r"<p>([^<]*adjusted p[^<]*)</p>", html):
+        p = re.search(r"adjusted p (?:=|&lt;) \.?(\d+)", sentence)
+        assert "&lt; .001" in sentence or (p and float("0." + p.group(1)) < 0.05), sentence
+
+
+def test_pdf_pages_look_like_a_report(demo, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    folder, _ = demo
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(folder / "report" / "report.pdf"), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 5
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    for page in pages[:4]:
+        pixels = mpimg.imread(page)[..., :3]
+        assert 0.01 < np.mean(pixels.min(axis=2) < 0.8) < 0.5, f"{page.name} has text and is not blank"
+    assert (folder / "report" / "report.pdf").read_bytes()[:4] == b"%PDF"
+
+
+def test_report_numbers_equal_the_analyze_commands(demo):
+    folder, _ = demo
+    html = (folder / "report" / "report.html").read_text(encoding="utf-8")
+    reliability = json.loads(run_cli("analyze", "reliability", str(folder), "--instrument", "civic-trust", "--by", "city",
+                                     "--exclude-flagged", "--json").stdout)
+    pooled = next(s for s in reliability["scales"] if s["scale"] == "institutional_trust" and s["group"] is None)
+    row = re.search(r"<tr><td>Institutional trust</td><td>7</td><td>([^<]*)</td><td>([^<]*)</td>", html)
+    assert row.groups() == (bounded(pooled["alpha"]), bounded(pooled["omega_total"]))
+    comparison = json.loads(run_cli("analyze", "compare", str(folder), "--instrument", "civic-trust", "--by", "city",
+                                    "--links", str(folder), "--exclude-flagged", "--json").stdout)
+    pair = next(p for p in comparison["pairs"] if p["scale"] == "institutional_trust" and p["b"] == "smolensk")
+    row = re.search(r"<tr><td>Institutional trust</td><td>orsha – smolensk</td><td>([^<]*)</td><td>([^<]*)</td>", html)
+    assert row.groups() == (number(pair["t"]), number(pair["df"], 1))
+
+
+def test_tables_and_figures_for_papers(demo, tmp_path):
+    folder, _ = demo
+    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--tables", "--permutations", "5")
+    assert done.returncode == 0, done.stderr
+    tables = tmp_path / "r" / "tables"
+    latex = (tables / "comparisons.tex").read_text(encoding="utf-8")
+    assert "\\toprule" in latex and "\\textit{t}" in latex and "0." not in latex.split("\\midrule")[1].split("&")[4]
+    assert (tables / "reliability_pvq21.csv").read_text(encoding="utf-8").startswith("Scale,k,α,ω")
+    from docx import Document
+
+    document = Document(str(tables / "comparisons.docx"))
+    assert len(document.tables) == 1 and document.tables[0].rows[0].cells[2].text == "t"
+    assert {p.suffix for p in (tables / "figures").iterdir()} == {".pdf", ".svg", ".png"}
+
+
+def test_report_bad_input(tmp_path):
+    run_cli("study", "init", str(tmp_path / "empty"))
+    none = run_cli("report", str(tmp_path / "empty"))
+    assert none.returncode == 2 and "no interviews in" in none.stderr
+    from survey.store import Store
+    from survey.study import load_study
+
+    study = load_study(tmp_path / "empty")
+    Store.for_study(study.folder, study.id, create=True).close()
+    empty = run_cli("report", str(tmp_path / "empty"))
+    assert empty.returncode == 2 and "no complete interview" in empty.stderr
+    bad = run_cli("report", str(tmp_path / "empty"), "--format", "docx")
+    assert bad.returncode == 2 and "unknown report format" in bad.stderr
