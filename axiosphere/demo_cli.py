@@ -76,8 +76,9 @@ def report(
     study_dir: Path = typer.Argument(..., help="The study folder."),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for the report (default: STUDY_DIR/report)."),
     format: str = typer.Option("html,pdf", "--format", help="html, pdf."),
-    permutations: int = typer.Option(50, "--permutations", help="Permuted data sets for judging MDS stress."),
+    permutations: int = typer.Option(30, "--permutations", help="Permuted data sets for judging MDS stress."),
     tables: bool = typer.Option(False, "--tables", help="Also every table as CSV, LaTeX and Word, every figure as PDF/SVG/PNG."),
+    plan: Optional[Path] = typer.Option(None, "--plan", help="YAML plan: scales, cities, exclusions, adjustment, sections."),
 ) -> None:
     """The study report: study, data quality, reliability, invariance, comparisons, value maps, methods."""
     from axiosphere.pipeline import analyse_study
@@ -86,7 +87,7 @@ def report(
     formats = _formats(format)
     folder = out or Path(study_dir) / "report"
     with _Progress() as progress:
-        results = analyse_study(study_dir, progress=progress, permutations=permutations)
+        results = analyse_study(study_dir, progress=progress, permutations=permutations, plan=plan)
         files = render_report(results, folder, formats=formats)
         if tables:
             files += export_tables(results, folder / "tables")

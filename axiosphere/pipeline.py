@@ -35,6 +35,7 @@ class StudyResults:
     notices: dict[str, str] = field(default_factory=dict)
     store_hash: str = ""
     seed: int | None = None
+    plan: Any = None
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -42,8 +43,9 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 def analyse_study(folder: str | Path, *, progress: Progress = _quiet, seed: int | None = None,
-                  permutations: int = 50) -> StudyResults:
-    """Run every analysis of the report on the study in ``folder``."""
+                  permutations: int = 30, plan: Any = None) -> StudyResults:
+    """Run every analysis of the report on the study in ``folder``, as ``plan`` (an :class:`~axiosphere.plan.Plan`) says."""
+    from axiosphere.plan import Plan, read_plan
     from analysis.compare import compare
     from analysis.invariance import measurement_invariance, model_from_instrument
     from analysis.load import load
@@ -58,29 +60,51 @@ def analyse_study(folder: str | Path, *, progress: Progress = _quiet, seed: int 
     store = study.folder / STORE_FILE
     if not store.exists():
         raise InputError(f"no interviews in {study.folder} yet (run a survey, import data, or try: axiosphere demo)")
+    if isinstance(plan, (str, Path)):
+        plan = read_plan(plan, study)
+    plan = plan or Plan()
     data = load(study.folder)
-    results = StudyResults(study, data, store_hash=hashlib.sha256(store.read_bytes()).hexdigest(), seed=seed)
+    if plan.cities:
+        data = data[data["city"].isin(plan.cities)]
+    results = StudyResults(study, data, store_hash=hashlib.sha256(store.read_bytes()).hexdigest(), seed=seed, plan=plan)
     if len(data) == 0:
-        raise InputError(f"{store} has no complete interview to analyse")
+        raise InputError(f"{store} has no complete interview to analyse" + (" in the plan's cities" if plan.cities else ""))
+
+    def chosen(instrument: Any, composites: bool | None = False) -> list[str]:
+        names = (plan.scales or {}).get(instrument.id) if plan.scales is not None else None
+        if plan.scales is not None and names is None:
+            return []
+        pool = [s for s, v in instrument.scales.items() if composites is None or v.is_composite == composites]
+        return [s for s in pool if names is None or s in names]
+
     instruments = {i.id: i for i in study.instruments}
     stages = ["quality", "reliability", "invariance", "comparisons", "value maps"]
     progress("analysis", 0, len(stages))
     kept = data.index == data.index
     if "pvq21" in instruments:
-        results.quality = quality_flags(data, instruments["pvq21"], by="city")
+        from analysis.quality import QualityPolicy
+
+        rules = dict(plan.exclusions)
+        if "exclude" in rules:
+            rules["exclude"] = tuple(rules["exclude"])
+        policy = QualityPolicy.for_instrument(instruments["pvq21"], **rules)
+        results.quality = quality_flags(data, instruments["pvq21"], by="city", policy=policy)
         kept = results.quality.keep().to_numpy()
     results.kept = kept
     analysed = data[kept]
     progress("analysis", 1, len(stages))
     for instrument in study.instruments:
+        scales = chosen(instrument)
+        if not scales:
+            continue
         try:
-            results.reliability[instrument.id] = instrument_reliability(analysed, instrument, by="city")
+            results.reliability[instrument.id] = instrument_reliability(analysed, instrument, scales=scales, by="city")
         except InputError as exc:
             results.notices[f"reliability_{instrument.id}"] = str(exc)
     progress("analysis", 2, len(stages))
     if "civic-trust" in instruments:
         civic = instruments["civic-trust"]
-        for scale in ("institutional_trust", "generalised_trust"):
+        for scale in [s for s in chosen(civic) if s in ("institutional_trust", "generalised_trust", "digital_trust")][:2]:
             frame = analysed.drop(columns=list(civic.scale_items(scale))).join(keyed_items(analysed, civic, scale))
             try:
                 results.invariance[scale] = measurement_invariance(frame, model_from_instrument(civic, [scale]), by="city")
@@ -90,16 +114,15 @@ def analyse_study(folder: str | Path, *, progress: Progress = _quiet, seed: int 
     columns, frame = [], analysed.copy()
     for instrument in study.instruments:
         scores = score(analysed, instrument)
-        chosen = [s for s, v in instrument.scales.items() if not v.is_composite] if instrument.centring == "none" else \
-            [s for s, v in instrument.scales.items() if v.is_composite]
+        picked = chosen(instrument, False if instrument.centring == "none" else True)
         table = scores.centred if scores.centred is not None else scores.raw
-        for scale in chosen:
+        for scale in picked:
             frame[scale] = table[scale]
             columns.append(scale)
             results.comparison_labels[scale] = instrument.scales[scale].label.get(instrument.languages[0])
     links = [(link.a, link.b) for link in study.links if {link.a, link.b} <= set(frame["city"])]
     try:
-        results.comparison = compare(frame, columns, by="city", links=links)
+        results.comparison = compare(frame, columns, by="city", links=links, adjust=plan.adjust)
     except InputError as exc:
         results.notices["comparisons"] = str(exc)
     progress("analysis", 4, len(stages))

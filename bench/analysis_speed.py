@@ -14,21 +14,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import shutil
 import subprocess
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timezone
 from pathlib import Path
+
+from results_file import write_results
 
 import numpy as np
 import pandas as pd
 
-RESULTS = Path(__file__).parent / "results" / "analysis.json"
 
 
 def likert(rows: int, items: int, seed: int = 1) -> pd.DataFrame:
@@ -103,12 +101,7 @@ def main() -> None:
              "Welch comparisons under 2 s": cmp_["welch_seconds"] < 2}
     if "speedup_over_psych" in rel:
         goals["at least 20x faster than psych::alpha"] = rel["speedup_over_psych"] >= 20
-    document = {"benchmark": "analysis", "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
-                "goals_met": goals, "results": {"reliability": rel, "compare": cmp_}}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(document, indent=2))
+    write_results("analysis", goals, {"reliability": rel, "compare": cmp_})
 
 
 if __name__ == "__main__":

@@ -10,18 +10,16 @@ times to ``bench/results/cli_startup.json``. Goal (issue #2): ``--help`` under 0
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
+from results_file import write_results
+
 GOAL_SECONDS = 0.3
-RESULTS = Path(__file__).parent / "results" / "cli_startup.json"
 
 
 def command() -> list[str]:
@@ -51,18 +49,8 @@ def main() -> None:
     for name, extra in {"--help": ["--help"], "instruments list --json": ["instruments", "list", "--json"]}.items():
         times = time_runs(base + extra, options.runs)
         results[name] = {"median_s": round(statistics.median(times), 4), "max_s": round(max(times), 4), "runs": options.runs}
-    document = {
-        "benchmark": "cli_startup",
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "processor": platform.machine()},
-        "command": " ".join(base),
-        "goal": {"--help median_s below": GOAL_SECONDS},
-        "met": results["--help"]["median_s"] < GOAL_SECONDS,
-        "results": results,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(document, indent=2))
+    write_results("cli_startup", {"--help median under 0.3 s": results["--help"]["median_s"] < GOAL_SECONDS}, results,
+                  command=" ".join(base))
 
 
 if __name__ == "__main__":

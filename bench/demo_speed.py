@@ -8,17 +8,14 @@ under 15 s. Each part runs in its own process so that its peak memory (max RSS) 
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-RESULTS = Path(__file__).parent / "results" / "demo.json"
+from results_file import write_results
+
 CHILD = """
 import resource, sys, time
 start = time.perf_counter()
@@ -51,12 +48,7 @@ def main() -> None:
                "report_alone": {"seconds": round(report_s, 1), "peak_memory_mb": round(report_mb),
                                 "study": "the demo: 5 cities, 1,720 interviews"}}
     goals = {"demo under 60 s": wall < 60, "report alone under 15 s": report_s < 15}
-    document = {"benchmark": "demo", "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
-                "goals_met": goals, "results": results}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(document, indent=2))
+    write_results("demo", goals, results)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import pty
 import select
 import statistics
@@ -22,10 +21,10 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 
-RESULTS = Path(__file__).parent / "results" / "fieldwork.json"
+from results_file import write_results
+
 
 
 def _read_until(fd: int, text: bytes, seen: bytearray, timeout: float = 20) -> None:
@@ -142,12 +141,7 @@ def main() -> None:
     goals = {"startup to first question under 0.3 s": results["startup"]["to_first_question_median_s"] < 0.3,
              "commit p99 under 10 ms": results["commit_latency"]["p99_ms"] < 10,
              "merge 50 x 1000 under 10 s": results["merge"]["merge_s"] < 10}
-    document = {"benchmark": "fieldwork", "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
-                "goals_met": goals, "results": results}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(document, indent=2))
+    write_results("fieldwork", goals, results)
 
 
 if __name__ == "__main__":

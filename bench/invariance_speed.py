@@ -10,19 +10,16 @@
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import shutil
 import subprocess
 import time
-from datetime import datetime, timezone
 from pathlib import Path
+
+from results_file import write_results
 
 import pandas as pd
 
 HERE = Path(__file__).parent
-RESULTS = HERE / "results" / "invariance.json"
 HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 
 
@@ -68,12 +65,7 @@ def main() -> None:
     goals = {"10 cities x 21 items x 500 under 10 s": seconds < 10}
     if "lavaan_s" in result["hs1939"]:
         goals["HS1939 sequence no slower than lavaan"] = ours_hs <= result["hs1939"]["lavaan_s"]
-    document = {"benchmark": "invariance", "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
-                "goals_met": goals, "results": result}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(document, indent=2))
+    write_results("invariance", goals, result)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,10 @@ def build_context(results: Any) -> dict[str, Any]:
         "instruments_table": Table("instruments", "Instruments", ["Instrument", "Version", "Citation"],
                                    [[i.id, i.version, i.citation[:160] + ("…" if len(i.citation) > 160 else "")] for i in study.instruments]),
         "notices": notices, "figures": {}, "references": REFERENCES,
+        "shown": results.plan.sections if results.plan else ("study", "quality", "reliability", "invariance",
+                                                               "comparisons", "maps", "methods", "appendix"),
     }
+    context["sections"] = [(k, v) for k, v in context["sections"] if (k if k != "maps" else "maps") in context["shown"]]
     if results.quality is not None:
         summary = results.quality.summary
         excluded = int(summary["excluded"].sum())
@@ -113,7 +116,9 @@ def build_context(results: Any) -> dict[str, Any]:
     context["methods"] = _methods(results)
     context["appendix_table"] = Table("appendix", "Reproducibility", ["Item", "Value"], [
         ["Response store (SHA-256)", results.store_hash], ["Study file", str(study.file)],
-        ["Seed", str(results.seed) if results.seed is not None else "not set"], ["axiosphere", _version("axiosphere")],
+        ["Seed", str(results.seed) if results.seed is not None else "not set"],
+        ["Plan", results.plan.file if results.plan and results.plan.file else "none (defaults)"],
+        ["axiosphere", _version("axiosphere")],
         *[[name, _version(name)] for name in ("numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib")],
         *[[f"instrument {i.id}", f"{i.version} ({i.content_hash[:12]})"] for i in study.instruments],
     ])

@@ -115,3 +115,44 @@ def test_report_bad_input(tmp_path):
     assert empty.returncode == 2 and "no complete interview" in empty.stderr
     bad = run_cli("report", str(tmp_path / "empty"), "--format", "docx")
     assert bad.returncode == 2 and "unknown report format" in bad.stderr
+
+
+def test_plan_chooses_scales_cities_adjustment_and_sections(demo, tmp_path):
+    folder, _ = demo
+    (tmp_path / "plan.yaml").write_text(
+        "scales:\n  civic-trust: [institutional_trust]\n  pvq21: [conservation]\ncities: [orsha, smolensk, tver]\n"
+        "exclusions: {straightline_min: 21}\nadjust: fdr_bh\nsections: [study, reliability, comparisons, methods]\n")
+    done = run_cli("report", str(folder), "--plan", str(tmp_path / "plan.yaml"), "--out", str(tmp_path / "r"),
+                   "--format", "html")
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "3. Reliability" in html and "4. Measurement invariance" not in html and "6. Value maps" not in html
+    assert "p (fdr_bh)" in html and "bondeno" not in html.split('id="table-comparisons"')[1]
+    assert "Generalised (social) trust" not in html and "Conservation" in html
+
+
+def test_plan_naming_an_unknown_scale_or_city_is_a_clear_error(demo, tmp_path):
+    folder, _ = demo
+    (tmp_path / "plan.yaml").write_text("scales:\n  civic-trust: [institutional_turst]\ncities: [orsha, paris]\n")
+    done = run_cli("report", str(folder), "--plan", str(tmp_path / "plan.yaml"), "--out", str(tmp_path / "r"))
+    assert done.returncode == 2
+    assert "no scale 'institutional_turst' (did you mean 'institutional_trust'?)" in done.stderr
+    assert "no city 'paris'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_city_without_complete_interviews_is_left_out_with_the_rest_reported(tmp_path):
+    from survey.study import init_study, load_study
+
+    folder = tmp_path / "s"
+    init_study(folder)
+    study = load_study(folder)
+    run_demo_without = run_demo(folder, seed=5, scale=0.08)
+    from survey.store import Store
+
+    with Store.for_study(study.folder, study.id) as store:
+        store.db.execute("UPDATE interviews SET status = 'paused' WHERE city = 'tver'")
+    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--permutations", "5")
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "orsha – smolensk" in html and "orsha – tver" not in html
+    assert run_demo_without["interviews"] > 0

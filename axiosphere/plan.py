@@ -1,0 +1,78 @@
+"""The analysis plan of a report: which scales, cities, exclusions, adjustment and sections.
+
+A plan is a small YAML file; without one, every scale, city and section is used with the
+instruments' conventions. Example::
+
+    scales:
+      civic-trust: [institutional_trust, generalised_trust]
+      pvq21: [conservation, openness_to_change]
+    cities: [orsha, smolensk, tver]
+    exclusions: {straightline_min: 18, max_missing: 5, min_seconds_per_item: 1.5}
+    adjust: fdr_bh
+    sections: [study, quality, reliability, invariance, comparisons, maps, methods, appendix]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from instruments.errors import InputError
+from instruments.fields import Reader, suggest
+from instruments.yamlsource import read_yaml
+
+SECTIONS = ("study", "quality", "reliability", "invariance", "comparisons", "maps", "methods", "appendix")
+ADJUST = ("holm", "fdr_bh", "none")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a report analyses; ``None`` means everything."""
+
+    scales: dict[str, list[str]] | None = None
+    cities: list[str] | None = None
+    exclusions: dict[str, Any] = field(default_factory=dict)
+    adjust: str = "holm"
+    sections: tuple[str, ...] = SECTIONS
+    file: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scales": self.scales, "cities": self.cities, "exclusions": self.exclusions, "adjust": self.adjust,
+                "sections": list(self.sections), "file": self.file}
+
+
+def read_plan(path: str | Path, study: Any) -> Plan:
+    """Read and check a plan against the study: unknown instruments, scales, cities or sections are errors."""
+    reader, root = Reader.open(read_yaml(path))
+    instruments = {i.id: i for i in study.instruments}
+    scales = root.get("scales", dict, required=False)
+    if scales is not None:
+        for instrument, names in scales.items():
+            if instrument not in instruments:
+                root.error("scales", f"the study asks no instrument '{instrument}'{suggest(str(instrument), instruments)}")
+                continue
+            for name in names if isinstance(names, list) else [names]:
+                if name not in instruments[instrument].scales:
+                    root.error("scales", f"instrument '{instrument}' has no scale '{name}'"
+                                         f"{suggest(str(name), instruments[instrument].scales)}")
+    cities = root.get("cities", list, required=False)
+    for city in cities or []:
+        if city not in study.cities:
+            root.error("cities", f"the study has no city '{city}'{suggest(str(city), study.cities)}")
+    exclusions = root.get("exclusions", dict, required=False, default={})
+    allowed = ("straightline_min", "max_missing", "min_seconds_per_item", "exclude")
+    for key in exclusions:
+        if key not in allowed:
+            root.error("exclusions", f"unknown exclusion rule '{key}'{suggest(str(key), allowed)}")
+    adjust = root.get("adjust", str, required=False, default="holm",
+                      check=lambda v: None if v in ADJUST else f"expected one of {', '.join(ADJUST)}, got '{v}'")
+    sections = root.get("sections", list, required=False, default=list(SECTIONS))
+    for section in sections:
+        if section not in SECTIONS:
+            root.error("sections", f"unknown section '{section}'{suggest(str(section), SECTIONS)}")
+    root.finish()
+    if reader.problems:
+        raise InputError(reader.problems)
+    return Plan({k: list(v) if isinstance(v, list) else [v] for k, v in scales.items()} if scales else None,
+                list(cities) if cities else None, dict(exclusions), adjust, tuple(sections), str(path))
