@@ -229,3 +229,32 @@ def draw_value_maps(result: Any, folder: str | Path, *, links: Sequence[tuple[st
     if len(result.distances):
         out["twin_network"] = save(twin_network(result, hubs), folder, "twin_network", formats)
     return out
+
+
+def link_effects(comparison: Any, labels: dict[str, str] | None = None) -> Any:
+    """Hedges' g with 95% CI for every scale and twin link (a forest plot); filled markers where adjusted p < .05."""
+    plt = _setup()
+    labels = labels or {}
+    pairs = comparison.pairs
+    links = list(dict.fromkeys(f"{a} – {b}" for a, b in zip(pairs["a"], pairs["b"])))
+    colours = palette(links)
+    scales = list(dict.fromkeys(pairs["scale"]))
+    figure, ax = plt.subplots(figsize=(DOUBLE, max(2.2, 0.32 * len(scales) * max(1, len(links)) / 2 + 1)), layout="constrained")
+    step = 0.8 / max(len(links), 1)
+    for k, link in enumerate(links):
+        colour, marker = colours[link]
+        rows = pairs[[f"{a} – {b}" == link for a, b in zip(pairs["a"], pairs["b"])]].set_index("scale").reindex(scales)
+        y = np.arange(len(scales)) + (k - (len(links) - 1) / 2) * step
+        ax.errorbar(rows["hedges_g"], y, xerr=[rows["hedges_g"] - rows["g_ci_low"], rows["g_ci_high"] - rows["hedges_g"]],
+                    fmt="none", ecolor=colour, lw=0.9, capsize=1.5)
+        significant = (rows["p_adj"] < 0.05).to_numpy()
+        ax.scatter(rows["hedges_g"][significant], y[significant], color=colour, marker=marker, s=18, zorder=3, label=link)
+        ax.scatter(rows["hedges_g"][~significant], y[~significant], facecolor="white", edgecolor=colour, marker=marker,
+                   s=18, zorder=3)
+    ax.axvline(0, color="0.5", lw=0.7)
+    ax.set_yticks(range(len(scales)), [labels.get(s, s) for s in scales])
+    ax.invert_yaxis()
+    ax.set_xlabel("Hedges' g (first city minus twin), 95% CI; filled: adjusted p < .05")
+    figure.legend(frameon=False, fontsize=6.5, loc="outside right upper")
+    ax.set_title("Twin-link differences by scale")
+    return figure

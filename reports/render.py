@@ -98,13 +98,14 @@ def build_context(results: Any) -> dict[str, Any]:
         context["comparison_table"] = comparison_table(results.comparison, results.comparison_labels)
         context["descriptives_table"] = descriptives_table(results.comparison, results.comparison_labels)
         context["comparison_texts"] = _comparison_texts(results)
+        context["figures"]["link_effects"] = _svg(figures.link_effects(results.comparison, results.comparison_labels))
     else:
         notices.setdefault("comparisons", "Comparisons could not be computed.")
     if results.valuemap is not None:
         vm = results.valuemap
         links = [(r.a, r.b) for r in vm.distances.itertuples()]
-        context["figures"] = {"value_circle": _svg(figures.value_circle(vm)), "value_profiles": _svg(figures.value_profiles(vm)),
-                              "twin_map": _svg(figures.twin_map(vm, links))}
+        context["figures"].update({"value_circle": _svg(figures.value_circle(vm)),
+                                   "value_profiles": _svg(figures.value_profiles(vm)), "twin_map": _svg(figures.twin_map(vm, links))})
         if len(vm.distances):
             context["figures"]["twin_network"] = _svg(figures.twin_network(vm, study.hubs()))
         pooled = vm.fit.set_index("group").loc["pooled"]
@@ -212,6 +213,9 @@ def export_tables(results: Any, folder: str | Path) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
         written.append(_docx(table, folder / f"{table.name}.docx"))
+    if results.comparison is not None:
+        written.extend(figures.save(figures.link_effects(results.comparison, results.comparison_labels),
+                                    folder / "figures", "link_effects"))
     if results.valuemap is not None:
         links = [(r.a, r.b) for r in results.valuemap.distances.itertuples()]
         for paths in figures.draw_value_maps(results.valuemap, folder / "figures", links=links,

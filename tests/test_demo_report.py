@@ -156,3 +156,25 @@ def test_a_city_without_complete_interviews_is_left_out_with_the_rest_reported(t
     html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
     assert "orsha – smolensk" in html and "orsha – tver" not in html
     assert run_demo_without["interviews"] > 0
+
+
+def test_html_report_in_headless_chromium(demo, tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    folder, _ = demo
+    shot = tmp_path / "shot.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,2000", f"--screenshot={shot}",
+                    (folder / "report" / "report.html").as_uri()], capture_output=True, timeout=120, check=True)
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    pixels = mpimg.imread(shot)[..., :3]
+    assert pixels.shape[:2] == (2000, 1200)
+    dark = pixels.min(axis=2) < 0.5
+    assert 0.005 < dark.mean() < 0.3, "text and tables are drawn"
+    assert dark[:300].mean() > 0.005, "the title and contents are at the top"
+    colours = len(np.unique((pixels.reshape(-1, 3) * 10).round(), axis=0))
+    assert colours > 10, "the figures are drawn in colour"
