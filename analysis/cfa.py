@@ -81,4 +81,7 @@ def fit_one_factor(S: np.ndarray, *, n: int) -> OneFactorFit:
     lam, theta = result.x[:k], result.x[k:]
     if lam.sum() < 0:
         lam = -lam
-    return OneFactorFit(lam, theta, float(result.fun * n), k * (k + 1) // 2 - 2 * k, bool(result.success))
+    # L-BFGS-B can stop "abnormally" in its line search exactly at the optimum (a three-item model
+    # fits perfectly, df = 0): a vanishing gradient is convergence too.
+    converged = bool(result.success or np.max(np.abs(result.jac)) < 1e-6 * max(1.0, float(np.abs(S).max())))
+    return OneFactorFit(lam, theta, float(result.fun * n), k * (k + 1) // 2 - 2 * k, converged)
