@@ -15,7 +15,7 @@ from survey.session import start
 from survey.store import Store
 from survey.study import Study
 
-MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "demo_model.yaml"
+MODEL_FILE = Path(__file__).parent / "demo_model.yaml"  # also linked from data/demo_model.yaml
 TRUST_ITEMS = {"institutional": ["trstlcg", "trstprl", "trstlgl", "trstplc", "trstplt", "trstprt", "trstun"],
                "generalised": ["ppltrst", "pplfair", "pplhlp"], "digital": ["dtsvc", "dtinfo", "dtsoc"]}
 

@@ -178,3 +178,18 @@ def test_html_report_in_headless_chromium(demo, tmp_path):
     assert dark[:300].mean() > 0.005, "the title and contents are at the top"
     colours = len(np.unique((pixels.reshape(-1, 3) * 10).round(), axis=0))
     assert colours > 10, "the figures are drawn in colour"
+
+
+def test_the_demo_model_ships_with_the_package():
+    """Tests import from the checkout; this guards the installed package too."""
+    import tomllib
+    from pathlib import Path
+
+    import survey
+    from survey.demo import MODEL_FILE
+
+    assert MODEL_FILE.parent == Path(survey.__file__).parent and MODEL_FILE.is_file()
+    config = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    assert MODEL_FILE.name in config["tool"]["setuptools"]["package-data"]["survey"]
+    templates = config["tool"]["setuptools"]["package-data"]
+    assert "templates/*.j2" in templates["reports"] and "bundled/*.yaml" in templates["instruments"]
