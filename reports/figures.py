@@ -196,9 +196,9 @@ def twin_network(result: Any, hubs: Sequence[str] = ()) -> Any:
     place = {centre[0]: (0.0, 0.0)}
     for n, city in enumerate(others):
         angle = np.pi / 2 + 2 * np.pi * n / max(len(others), 1)
-        place[city] = (np.cos(angle), np.sin(angle))
+        place[city] = (1.9 * np.cos(angle), np.sin(angle))  # wider than tall: room for the link labels
     colours = palette(cities)
-    figure, ax = plt.subplots(figsize=(SINGLE * 1.5, SINGLE * 1.5))
+    figure, ax = plt.subplots(figsize=(DOUBLE * 0.85, DOUBLE * 0.75))
     gaps = [c for c in distances.columns if c.endswith("_gap")]
     for row in distances.itertuples():
         (x1, y1), (x2, y2) = place[row.a], place[row.b]
@@ -206,14 +206,14 @@ def twin_network(result: Any, hubs: Sequence[str] = ()) -> Any:
         text = f"d = {row.distance:.2f} [{row.ci_low:.2f}, {row.ci_high:.2f}]"
         for gap in gaps:
             text += f"\n{gap.replace('_gap', '').replace('_', ' ')} gap {getattr(row, gap):+.2f}"
-        ax.annotate(text, ((x1 + x2) / 2, (y1 + y2) / 2), fontsize=6, ha="center", va="center",
+        ax.annotate(text, (x1 + 0.5 * (x2 - x1), y1 + 0.5 * (y2 - y1)), fontsize=6.5, ha="center", va="center",
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.8", "lw": 0.5})
     for city, (x, y) in place.items():
         colour, marker = colours[city]
         ax.scatter([x], [y], s=160, color=colour, marker=marker, edgecolor="black", linewidth=0.5, zorder=3)
         ax.annotate(city, (x, y), xytext=(0, 11), textcoords="offset points", ha="center", fontsize=8, weight="bold")
-    ax.set_xlim(-1.5, 1.5)
-    ax.set_ylim(-1.4, 1.45)
+    ax.set_xlim(-2.4, 2.4)
+    ax.set_ylim(-1.3, 1.35)
     ax.axis("off")
     ax.set_title("Twin network: value distance and trust gaps along each link")
     return figure
