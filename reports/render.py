@@ -50,8 +50,8 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def build_context(results: Any) -> dict[str, Any]:
-    """Everything the template shows, with the sentences that interpret the numbers."""
+def build_context(results: Any, *, draw: bool = True) -> dict[str, Any]:
+    """Everything the template shows, with the sentences that interpret the numbers (figures only with ``draw``)."""
     from reports import figures
 
     study, data = results.study, results.data
@@ -98,15 +98,17 @@ def build_context(results: Any) -> dict[str, Any]:
         context["comparison_table"] = comparison_table(results.comparison, results.comparison_labels)
         context["descriptives_table"] = descriptives_table(results.comparison, results.comparison_labels)
         context["comparison_texts"] = _comparison_texts(results)
-        context["figures"]["link_effects"] = _svg(figures.link_effects(results.comparison, results.comparison_labels))
+        if draw:
+            context["figures"]["link_effects"] = _svg(figures.link_effects(results.comparison, results.comparison_labels))
     else:
         notices.setdefault("comparisons", "Comparisons could not be computed.")
     if results.valuemap is not None:
         vm = results.valuemap
         links = [(r.a, r.b) for r in vm.distances.itertuples()]
-        context["figures"].update({"value_circle": _svg(figures.value_circle(vm)),
-                                   "value_profiles": _svg(figures.value_profiles(vm)), "twin_map": _svg(figures.twin_map(vm, links))})
-        if len(vm.distances):
+        if draw:
+            context["figures"].update({"value_circle": _svg(figures.value_circle(vm)), "value_profiles":
+                                       _svg(figures.value_profiles(vm)), "twin_map": _svg(figures.twin_map(vm, links))})
+        if draw and len(vm.distances):
             context["figures"]["twin_network"] = _svg(figures.twin_network(vm, study.hubs()))
         pooled = vm.fit.set_index("group").loc["pooled"]
         context["map_text"] = (f"The ordinal MDS of the ten values' intercorrelations has Stress-1 = {bounded(pooled.stress1, 3)} "
@@ -200,7 +202,7 @@ def export_tables(results: Any, folder: str | Path) -> list[Path]:
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    context = build_context(results)
+    context = build_context(results, draw=False)  # the figures are saved as files below, not inlined
     tables: list[Table] = [context["cities_table"], *context["reliability_tables"],
                            *[item["table"] for item in context["invariance"]]]
     for key in ("quality_table", "comparison_table", "descriptives_table"):

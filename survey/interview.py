@@ -124,40 +124,39 @@ class Flow:
             out[item] = answer.value if usable else None
         return out
 
-    def relevant(self, i: int, answers: Mapping[str, Any]) -> bool:
+    def relevant(self, i: int, answers: Mapping[str, Any], *, values: Mapping[str, Any] | None = None) -> bool:
+        """Whether skip logic asks question ``i``; pass ``values`` when checking many questions at once."""
         condition = self.steps[i].item.relevant
-        return condition is None or condition.evaluate(self.values(answers))
+        return condition is None or condition.evaluate(self.values(answers) if values is None else values)
+
+    def _relevant_steps(self, answers: Mapping[str, Any], indices: Any) -> Any:
+        values = self.values(answers)
+        return (j for j in indices if self.relevant(j, answers, values=values))
 
     def next(self, i: int, answers: Mapping[str, Any]) -> int | None:
         """The next relevant question after ``i`` (``None`` at the end)."""
-        for j in range(i + 1, len(self.steps)):
-            if self.relevant(j, answers):
-                return j
-        return None
+        return next(self._relevant_steps(answers, range(i + 1, len(self.steps))), None)
 
     def previous(self, i: int, answers: Mapping[str, Any]) -> int | None:
         """The relevant question before ``i`` (``None`` at the start)."""
-        for j in range(i - 1, -1, -1):
-            if self.relevant(j, answers):
-                return j
-        return None
+        return next(self._relevant_steps(answers, range(i - 1, -1, -1)), None)
 
     def first(self, answers: Mapping[str, Any]) -> int | None:
         return self.next(-1, answers)
 
     def resume_at(self, answers: Mapping[str, Any]) -> int | None:
         """Where an interrupted interview goes on: the first relevant question without an answer."""
-        for j in range(len(self.steps)):
-            if self.relevant(j, answers):
-                current = answers.get(self.steps[j].item.id)
-                if current is None or current.status == "not_relevant":
-                    return j
+        for j in self._relevant_steps(answers, range(len(self.steps))):
+            current = answers.get(self.steps[j].item.id)
+            if current is None or current.status == "not_relevant":
+                return j
         return None
 
     def no_longer_relevant(self, answers: Mapping[str, Any]) -> list[str]:
         """Items holding an answer that skip logic now excludes (after an earlier answer changed)."""
+        asked = set(self._relevant_steps(answers, range(len(self.steps))))
         return [s.item.id for j, s in enumerate(self.steps)
-                if s.item.id in answers and answers[s.item.id].status != "not_relevant" and not self.relevant(j, answers)]
+                if s.item.id in answers and answers[s.item.id].status != "not_relevant" and j not in asked]
 
     # -- presenting --------------------------------------------------------------
 
@@ -198,7 +197,7 @@ class Flow:
         """The screen for question ``i`` given the answers so far (with the current answer as default)."""
         step = self.steps[i]
         item = step.item
-        relevant = [j for j in range(len(self.steps)) if self.relevant(j, answers)]
+        relevant = list(self._relevant_steps(answers, range(len(self.steps))))
         current = answers.get(item.id)
         default = current.value if current is not None and current.status == "answered" else None
         return Question(
