@@ -223,15 +223,10 @@ def _write(store: Store, study: Study, rows: list, mapping: ColumnMap, path: Pat
         for uid, city, answers in rows:
             flow_order = orders[city]
             language = study.cities[city].language
-            local = db.execute(
-                "INSERT INTO interviews (uuid, study_id, city, interviewer, device, language, second_language, seed, status,"
-                " consent, started_at, ended_at, updated_at, pid, host, item_order)"
-                " VALUES (?,?,?,?,?,?,NULL,0,'complete',1,?,?,?,NULL,NULL,?)",
-                (uid, store.study_id, city, mapping.interviewer, f"import:{path.name}", language, stamp, stamp, stamp, flow_order),
-            ).lastrowid
-            db.executemany("INSERT INTO interview_instruments (interview, position, instrument, version, content_hash)"
-                           " VALUES (?,?,?,?,?)", [(local, n, *spec) for n, spec in enumerate(specs)])
+            local = store.insert_interview(db, {
+                "uuid": uid, "city": city, "interviewer": mapping.interviewer, "device": f"import:{path.name}",
+                "language": language, "seed": 0, "status": "complete", "consent": 1, "started_at": stamp,
+                "ended_at": stamp, "updated_at": stamp, "item_order": flow_order}, specs, event=("imported", path.name))
             db.executemany("INSERT INTO answers (interview, item, revision, value, missing, status, shown_at, answered_at)"
                            " VALUES (?,?,1,?,?,'answered',?,?)",
                            [(local, item, json.dumps(v), m, stamp, stamp) for item, (v, m) in answers.items()])
-            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (local, stamp, "imported", path.name))

@@ -20,13 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from survey.store import Store
+from survey.store import INTERVIEW_COLUMNS, Store
 
 _STATUS_RANK = "CASE {t}.status WHEN 'complete' THEN 4 WHEN 'abandoned' THEN 3 WHEN 'refused' THEN 3 WHEN 'paused' THEN 2 ELSE 1 END"
 _INTERVIEW_ORDER = f"{{t}}.updated_at || '|' || {_STATUS_RANK} || '|' || {{t}}.status || '|' || {{t}}.uuid"
 _ANSWER_ORDER = "{t}.answered_at || '|' || {t}.status || '|' || {t}.value || '|' || COALESCE({t}.missing, '')"
-_INTERVIEW_COLUMNS = ("uuid, study_id, city, interviewer, device, language, second_language, seed, status, consent, "
-                      "started_at, ended_at, updated_at, pid, host, item_order").split(", ")
 # Child tables: their key after the interview, and their other columns.
 _CHILDREN = {
     "interview_instruments": (["position"], ["instrument", "version", "content_hash"]),
@@ -77,7 +75,7 @@ def _merge_one(target: Store, path: Path, report: MergeReport) -> None:
             db.execute("INSERT INTO temp.idmap SELECT s.id, m.id, 1 FROM src.interviews s CROSS JOIN main.interviews m"
                        " ON m.uuid = s.uuid")
             _reconcile_interviews(db, report, path)
-            columns = ", ".join(_INTERVIEW_COLUMNS)
+            columns = ", ".join(INTERVIEW_COLUMNS)
             before = db.total_changes
             # New interviews get new local ids in source order, so their rows append to the child tables.
             db.execute(f"INSERT INTO main.interviews ({columns}) SELECT {columns} FROM src.interviews s"
@@ -99,7 +97,7 @@ def _merge_one(target: Store, path: Path, report: MergeReport) -> None:
 
 def _reconcile_interviews(db: Any, report: MergeReport, path: Path) -> None:
     """An interview in both stores with other content: keep the copy updated last, and say so."""
-    others = [c for c in _INTERVIEW_COLUMNS if c != "uuid"]
+    others = [c for c in INTERVIEW_COLUMNS if c != "uuid"]
     differs = " OR ".join(f"m.{c} IS NOT s.{c}" for c in others)
     rows = db.execute(
         f"SELECT s.uuid, t.dst, {_INTERVIEW_ORDER.format(t='m')}, {_INTERVIEW_ORDER.format(t='s')}"

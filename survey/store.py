@@ -236,20 +236,25 @@ class Store:
         stamp = self.clock()
         status = "in_progress" if consent else "refused"
         with self.transaction("the new interview") as db:
-            local = db.execute(
-                "INSERT INTO interviews (uuid, study_id, city, interviewer, device, language, second_language, seed, status,"
-                " consent, started_at, ended_at, updated_at, pid, host, item_order) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (interview, self.study_id, city, interviewer, self.device, language, second_language, seed, status,
-                 int(consent), stamp, None if consent else stamp, stamp, os.getpid() if consent else None,
-                 socket.gethostname(), json.dumps(list(item_order))),
-            ).lastrowid
-            db.executemany(
-                "INSERT INTO interview_instruments (interview, position, instrument, version, content_hash) VALUES (?,?,?,?,?)",
-                [(local, n, *spec) for n, spec in enumerate(instruments)],
-            )
-            db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (local, stamp, status, ""))
-        self._ids[interview] = local
+            self.insert_interview(db, {
+                "uuid": interview, "city": city, "interviewer": interviewer, "device": self.device, "language": language,
+                "second_language": second_language, "seed": seed, "status": status, "consent": int(consent),
+                "started_at": stamp, "ended_at": None if consent else stamp, "updated_at": stamp,
+                "pid": os.getpid() if consent else None, "host": socket.gethostname(),
+                "item_order": json.dumps(list(item_order))}, instruments, event=(status, ""))
         return interview
+
+    def insert_interview(self, db: sqlite3.Connection, row: dict[str, Any], instruments: Iterable[tuple[str, str, str]],
+                         *, event: tuple[str, str]) -> int:
+        """Insert one interview with its instruments and first event, inside a transaction the caller holds."""
+        values = {"study_id": self.study_id, **row}
+        local = db.execute(f"INSERT INTO interviews ({_INTERVIEW_COLUMNS}) VALUES ({', '.join('?' * len(INTERVIEW_COLUMNS))})",
+                           [values.get(c) for c in INTERVIEW_COLUMNS]).lastrowid
+        db.executemany("INSERT INTO interview_instruments (interview, position, instrument, version, content_hash)"
+                       " VALUES (?,?,?,?,?)", [(local, n, *spec) for n, spec in enumerate(instruments)])
+        db.execute("INSERT INTO events (interview, at, kind, detail) VALUES (?,?,?,?)", (local, values["updated_at"], *event))
+        self._ids[row["uuid"]] = local
+        return local
 
     def answer(self, interview: str, item: str, value: Any, *, missing: str | None = None, status: str = "answered",
                shown_at: str | None = None) -> int:
@@ -357,8 +362,9 @@ class Store:
         return [r for r in self.interviews() if r.status == "paused" or r.crashed]
 
 
-_INTERVIEW_COLUMNS = ("uuid, study_id, city, interviewer, device, language, second_language, seed, status, consent,"
-                      " started_at, ended_at, updated_at, pid, host, item_order")
+INTERVIEW_COLUMNS = ("uuid", "study_id", "city", "interviewer", "device", "language", "second_language", "seed", "status",
+                     "consent", "started_at", "ended_at", "updated_at", "pid", "host", "item_order")
+_INTERVIEW_COLUMNS = ", ".join(INTERVIEW_COLUMNS)
 
 
 def _record(row: tuple[Any, ...]) -> InterviewRecord:
