@@ -113,11 +113,12 @@ def load(path: str | Path, instrument: Any = None) -> Any:
         raise
     except Exception as exc:  # readers raise many types for damaged files
         raise InputError(f"cannot read {path}: {exc}") from None
-    instruments = _instruments(instrument) or _matching_bundled(frame.columns)
+    instruments = _instruments(instrument) or matching_instruments(frame.columns)
     return recode_missing(frame, instruments)[0]
 
 
-def _matching_bundled(columns: Iterable[str]) -> list[Instrument]:
+def matching_instruments(columns: Iterable[str]) -> list[Instrument]:
+    """Bundled instruments with at least half of their rating items among ``columns``."""
     from instruments.registry import bundled_names, resolve_instrument
 
     present = set(columns)

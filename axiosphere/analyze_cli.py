@@ -32,10 +32,10 @@ def _load(data: Path, instrument: Optional[str], exclude_flagged: bool = False) 
     chosen = resolve_instrument(instrument) if instrument else None
     frame = load(data, chosen)
     if exclude_flagged:
-        from analysis.load import _matching_bundled
+        from analysis.load import matching_instruments
         from analysis.quality import quality_flags
 
-        for reference in [i for i in _matching_bundled(frame.columns) if i.quality.straightline_min]:
+        for reference in [i for i in matching_instruments(frame.columns) if i.quality.straightline_min]:
             frame = frame[quality_flags(frame, reference).keep().to_numpy()]
     return frame, chosen
 
@@ -185,12 +185,12 @@ def quality(
     json: bool = JSON,
 ) -> None:
     """Straight-lining, speeding, too many missing and attention checks, per interview and by group."""
-    from analysis.load import _matching_bundled
+    from analysis.load import matching_instruments
     from analysis.quality import QualityPolicy, quality_flags
     from instruments.errors import InputError
 
     frame, chosen = _load(data, instrument)
-    instruments = [chosen] if chosen else [i for i in _matching_bundled(frame.columns) if i.quality.straightline_min]
+    instruments = [chosen] if chosen else [i for i in matching_instruments(frame.columns) if i.quality.straightline_min]
     if not instruments:
         raise InputError("no instrument with quality conventions matches the data; name one with --instrument")
     group = by or ("city" if "city" in frame.columns else None)

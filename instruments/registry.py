@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from instruments.errors import InputError
@@ -46,4 +47,12 @@ def resolve_instrument(name_or_path: str | Path, *, base_dir: Path | None = None
         if base_dir is not None and not path.is_absolute():
             path = base_dir / path
         return load_instrument(path)
-    return load_instrument(bundled_path(text))
+    return _bundled(text)
+
+
+@lru_cache(maxsize=None)
+def _bundled(name: str) -> Instrument:
+    """Bundled instruments are parsed once per process (they are immutable)."""
+    from instruments.load import load_instrument
+
+    return load_instrument(bundled_path(name))
