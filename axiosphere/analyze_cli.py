@@ -62,11 +62,15 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     Console().print(table)
 
 
-def _need(instrument: Any, items: list[str]) -> None:
+def _source(data: Path, instrument: Optional[str], items: Optional[list[str]], exclude_flagged: bool) -> tuple[Any, Any, list[str]]:
+    """The data, the instrument (or None) and the custom items: exactly one of --instrument and --items."""
     from instruments.errors import InputError
 
-    if (instrument is None) == (not items):
+    item_list = _split(items)
+    if (instrument is None) == (not item_list):
         raise InputError("give either --instrument (with optional --scale) or --items")
+    frame, chosen = _load(data, instrument, exclude_flagged)
+    return frame, chosen, item_list
 
 
 @analyze_app.command("reliability")
@@ -83,9 +87,7 @@ def reliability(
     from analysis.reliability import instrument_reliability, reliability as custom
     from reports.apa import bounded, interval
 
-    item_list = _split(items)
-    _need(instrument, item_list)
-    frame, chosen = _load(data, instrument, exclude_flagged)
+    frame, chosen, item_list = _source(data, instrument, items, exclude_flagged)
     if chosen is not None:
         result = instrument_reliability(frame, chosen, scales=_split(scale) or None, by=by, missing=missing, ci=ci)
     else:
@@ -148,9 +150,7 @@ def compare(
     from analysis.compare import compare as run_compare
     from reports.apa import bounded, interval, number, p_value
 
-    item_list = _split(items)
-    _need(instrument, item_list)
-    frame, chosen = _load(data, instrument, exclude_flagged)
+    frame, chosen, item_list = _source(data, instrument, items, exclude_flagged)
     frame, columns, kind = _scores(frame, chosen, _split(scale), item_list, _split(reverse), raw)
     pairs = None
     if links is not None:

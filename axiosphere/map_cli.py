@@ -36,12 +36,15 @@ def map_command(
         present = set(frame[by].astype(str)) if by in frame.columns else set()
         pairs = [(link.a, link.b) for link in study.links if link.a in present and link.b in present]
         hubs = list(study.hubs())
-        for other in study.instruments:
-            for name in ("generalised_trust", "institutional_trust"):
-                if name in other.scales and all(i in frame.columns for i in other.scale_items(name)):
-                    from analysis.scoring import score
+        from analysis.scoring import score
 
-                    frame[f"_{name}"] = score(frame, other, centre="none").raw[name]
+        for other in study.instruments:
+            names = [n for n in ("generalised_trust", "institutional_trust")
+                     if n in other.scales and all(i in frame.columns for i in other.scale_items(n))]
+            if names:
+                scores = score(frame, other, centre="none").raw  # once per instrument
+                for name in names:
+                    frame[f"_{name}"] = scores[name]
                     trust[name] = f"_{name}"
             if "tttrust" in other.items and "tttrust" in frame.columns:
                 trust["twin_town_trust"] = "tttrust"

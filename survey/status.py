@@ -32,8 +32,8 @@ def fieldwork_status(study: Study, store: Store) -> dict[str, Any]:
     cities = []
     for city in study.cities.values():
         mine = [r for r in records if r.city == city.id]
-        counts = {s: sum(1 for r in mine if r.status == s and not r.crashed) for s in ("complete", "in_progress", "paused", "abandoned", "refused")}
-        counts["crashed"] = sum(1 for r in mine if r.crashed)
+        states = ["crashed" if r.crashed else r.status for r in mine]  # crash detection asks the OS: once per record
+        counts = {s: states.count(s) for s in ("complete", "in_progress", "paused", "abandoned", "refused", "crashed")}
         entry: dict[str, Any] = {"city": city.id, "name": city.display_name("en"), **counts}
         if city.quota and sex_item is not None and age_item is not None:
             filled = {cell: 0 for cell in city.quota}
