@@ -4,16 +4,16 @@ Takes a tidy DataFrame (one row per respondent, one column per item, plus metada
 columns such as ``city``) and an :class:`instruments.Instrument`; apart from reading a
 study folder in :func:`load`, it never imports ``survey`` or ``reports``.
 
->>> import analysis
+>>> import axiosphere.analysis as analysis
 >>> sorted(n for n in analysis.__all__)[:3]
 ['compare', 'instrument_reliability', 'load']
 """
 
-from analysis.compare import compare
-from analysis.load import load
-from analysis.quality import QualityPolicy, quality_flags
-from analysis.reliability import instrument_reliability, reliability
-from analysis.scoring import score
-from analysis.weights import rake
+from axiosphere.analysis.compare import compare
+from axiosphere.analysis.load import load
+from axiosphere.analysis.quality import QualityPolicy, quality_flags
+from axiosphere.analysis.reliability import instrument_reliability, reliability
+from axiosphere.analysis.scoring import score
+from axiosphere.analysis.weights import rake
 
 __all__ = ["QualityPolicy", "compare", "instrument_reliability", "load", "quality_flags", "rake", "reliability", "score"]

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from axiosphere.instruments.errors import InputError
+
 
 @dataclass(frozen=True)
 class OneFactorFit:
@@ -67,10 +69,10 @@ def fit_one_factor(S: np.ndarray, *, n: int) -> OneFactorFit:
     S = np.asarray(S, dtype=float)
     k = S.shape[0]
     if k < 3:
-        raise ValueError("a one-factor model needs at least three items to be identified")
+        raise InputError("a one-factor model needs at least three items to be identified")
     sign, logdet_s = np.linalg.slogdet(S)
     if sign <= 0:
-        raise ValueError("the items' covariance matrix is singular (an item is constant or a copy of others)")
+        raise InputError("the items' covariance matrix is singular (an item is constant or a copy of others)")
     values, vectors = np.linalg.eigh(S)
     start_lam = vectors[:, -1] * np.sqrt(values[-1])
     start_lam *= np.sign(start_lam.sum()) or 1.0

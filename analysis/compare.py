@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from instruments.errors import InputError
+from axiosphere.instruments.errors import InputError
 
 ADJUST = {"holm": "holm", "fdr_bh": "fdr_bh", "none": None}
 

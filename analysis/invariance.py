@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from analysis.mgcfa import (
+from axiosphere.analysis.mgcfa import (
     GroupData, Model, build_slots, expected_information, fit_indices, fit_model, group_data, parse_model, slot_values,
     _objective,
 )
-from instruments.errors import InputError
+from axiosphere.instruments.errors import InputError
 
 LEVELS = (("configural", ()), ("metric", ("loading",)), ("scalar", ("loading", "intercept")),
           ("strict", ("loading", "intercept", "residual")))
@@ -76,8 +76,15 @@ class InvarianceResult:
     def to_frame(self) -> Any:
         import pandas as pd
 
-        return pd.DataFrame([{k: v for k, v in level.to_dict().items() if k not in ("delta", "rmsea_ci", "freed")}
-                             for level in self.levels])
+        rows = []
+        for level in self.levels:
+            row = {k: v for k, v in level.to_dict().items() if k not in ("delta", "rmsea_ci", "freed")}
+            row["rmsea_ci_low"], row["rmsea_ci_high"] = level.fit["rmsea_ci"]
+            for key, value in (level.delta or {}).items():
+                row[f"delta_{key}"] = value
+            row["freed"] = "; ".join(f"{f['param']} of {f['item']} in {f['group']}" for f in level.freed)
+            rows.append(row)
+        return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
         return {"groups": list(self.groups), "model": self.model, "cutoffs": self.cutoffs,

@@ -1,125 +1,146 @@
-"""Loading data for analysis: a study folder or a CSV, Parquet, SPSS or Stata file.
+"""Reading a data file for analysis: CSV, Parquet, SPSS or Stata.
 
 Returns the wide DataFrame of the design (one row per respondent, one column per
 item, metadata columns such as ``city``) with the instrument's "don't know" and
-"refused" codes turned into NaN. How many of each there were, per item, is kept
-apart in ``frame.attrs["nonresponse"]`` (and returned by :func:`recode_missing`).
+"refused" codes turned into NaN. What kind of non-answer each was is kept apart
+(:func:`split_missing`); the counts per item are in ``frame.attrs["nonresponse"]``.
+A study folder is opened with :func:`axiosphere.open_study`, which reads the kinds the
+interviews recorded instead of guessing them from codes.
 
 Example
 -------
->>> frame = load("answers.sav", instrument="pvq21")  # doctest: +SKIP
->>> frame.attrs["nonresponse"]["ipcrtiv"]  # doctest: +SKIP
-{'dont_know': 12, 'refused': 3}
+>>> import pandas as pd
+>>> from axiosphere.instruments import resolve_instrument
+>>> civic = resolve_instrument("civic-trust")
+>>> item = civic.scales[civic.rating_scales()[0]].items[0]
+>>> code = civic.item_scale(item).missing[0].code
+>>> frame, counts = recode_missing(pd.DataFrame({item: [3, code]}), [civic])
+>>> frame[item].isna().tolist(), counts[item][civic.item_scale(item).missing[0].kind]
+([False, True], 1)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from instruments.errors import InputError
-from instruments.model import Instrument
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.model import Instrument
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _STATA = {"d": "dont_know", "r": "refused"}
+FILE_TYPES = (".csv", ".parquet", ".sav", ".dta")
 
 
-def _instruments(instrument: Any) -> list[Instrument]:
-    from instruments.registry import resolve_instrument
+def resolve_instruments(instrument: str | Path | Instrument | Sequence[str | Path | Instrument] | None) -> list[Instrument]:
+    """Instruments from ids, paths or :class:`Instrument` objects (one or a list)."""
+    from axiosphere.instruments.registry import resolve_instrument
 
     if instrument is None:
         return []
-    if isinstance(instrument, Instrument):
-        return [instrument]
-    if isinstance(instrument, str):
-        return [resolve_instrument(instrument)]
-    return [i if isinstance(i, Instrument) else resolve_instrument(i) for i in instrument]
+    if isinstance(instrument, (Instrument, str, Path)):
+        instrument = [instrument]
+    return [i if isinstance(i, Instrument) else resolve_instrument(str(i)) for i in instrument]
 
 
-def recode_missing(frame: Any, instruments: Iterable[Instrument]) -> tuple[Any, dict[str, dict[str, int]]]:
-    """Turn each item's don't-know/refused codes into NaN; return the frame and the counts per item."""
-    frame = frame.copy()
-    counts: dict[str, dict[str, int]] = {}
+def split_missing(frame: pd.DataFrame, instruments: Iterable[Instrument]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Item values with don't-know/refused codes as NaN, and the kind of each such non-answer.
+
+    The second frame has the same index and one column per recoded item, holding
+    ``"dont_know"``, ``"refused"`` or missing.
+    """
+    import pandas as pd
+
+    values: dict[str, Any] = {}
+    kinds: dict[str, Any] = {}
     for instrument in instruments:
-        for item_id, item in instrument.items.items():
+        for item_id in instrument.items:
             scale = instrument.item_scale(item_id)
-            if item_id not in frame.columns or scale is None:
+            if item_id not in frame.columns or scale is None or item_id in values:
                 continue
             column = frame[item_id]
-            tally = {"dont_know": 0, "refused": 0}
+            kind = pd.Series(pd.NA, index=frame.index, dtype="object")
             if column.dtype == object:  # Stata extended missing values read as letters
                 letters = column.map(lambda v: _STATA.get(v) if isinstance(v, str) else None)
-                for kind in tally:
-                    tally[kind] += int((letters == kind).sum())
+                kind = kind.where(letters.isna(), letters)
                 column = column.where(letters.isna())
             for code in scale.missing:
-                hit = column == code.code
-                tally[code.kind] += int(hit.sum())
-                column = column.mask(hit)
-            frame[item_id] = column.astype("float64") if column.dtype == object else column
-            counts[item_id] = tally
-    frame.attrs["nonresponse"] = counts
-    return frame, counts
+                hit = (column == code.code).fillna(False).to_numpy(dtype=bool)
+                if hit.any():
+                    kind[hit] = code.kind
+                    column = column.mask(hit)
+            # Analysis works on float64 with NaN for every non-answer (nullable Int64 from the store included).
+            values[item_id] = column.astype("float64")
+            kinds[item_id] = kind
+    out = frame.assign(**values) if values else frame.copy()
+    return out, pd.DataFrame(kinds, index=frame.index)
 
 
-def load(path: str | Path, instrument: Any = None) -> Any:
-    """Load a study folder's answers or a data file for analysis.
+def nonresponse_counts(kinds: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Don't-know and refused answers per item, from a frame of missing kinds."""
+    return {item: {kind: int((kinds[item] == kind).sum()) for kind in ("dont_know", "refused")} for item in kinds.columns}
+
+
+def recode_missing(frame: pd.DataFrame, instruments: Iterable[Instrument]) -> tuple[pd.DataFrame, dict[str, dict[str, int]]]:
+    """Turn each item's don't-know/refused codes into NaN; return the frame and the counts per item."""
+    values, kinds = split_missing(frame, instruments)
+    counts = nonresponse_counts(kinds)
+    values.attrs["nonresponse"] = counts
+    return values, counts
+
+
+def read_file(path: str | Path) -> pd.DataFrame:
+    """The raw table of a ``.csv``, ``.parquet``, ``.sav`` or ``.dta`` file (codes as stored)."""
+    import pandas as pd
+
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a folder: open a study folder with axiosphere.open_study (the CLI does this itself)")
+    if not path.is_file():
+        raise InputError(f"no data file or study folder at {path}")
+    suffix = path.suffix.lower()
+    if suffix not in FILE_TYPES:
+        raise InputError(f"cannot read {path.name}: expected a study folder or a .csv, .parquet, .sav or .dta file")
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(path)
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        import pyreadstat
+
+        reader = pyreadstat.read_sav if suffix == ".sav" else pyreadstat.read_dta
+        return reader(path, user_missing=True)[0]
+    except Exception as exc:  # readers raise many types for damaged files
+        raise InputError(f"cannot read {path}: {exc}") from None
+
+
+def load(path: str | Path, instrument: Any = None) -> pd.DataFrame:
+    """Load a data file for analysis.
 
     Parameters
     ----------
     path
-        A study folder (its ``responses.sqlite``: complete interviews), or a ``.csv``,
-        ``.parquet``, ``.sav`` or ``.dta`` file.
+        A ``.csv``, ``.parquet``, ``.sav`` or ``.dta`` file.
     instrument
-        Instrument(s) whose missing codes apply (id, path or :class:`Instrument`, or a list).
-        For a study folder, the study's instruments; for a file without it, the bundled
-        instruments whose items are columns of the file.
+        Instrument(s) whose missing codes apply (id, path or :class:`Instrument`, or a list);
+        without it, the bundled instruments whose items are columns of the file.
 
     Returns
     -------
     pandas.DataFrame
         Items with missing codes as NaN; ``attrs["nonresponse"]`` counts them per item.
     """
-    import pandas as pd
-
-    path = Path(path)
-    if path.is_dir():
-        # A study folder is fieldwork's artefact: its store is read through survey's export, the
-        # one place analysis reaches into survey (everything else here takes DataFrames).
-        from survey.export import build_table
-        from survey.store import Store
-        from survey.study import load_study
-
-        study = load_study(path)
-        with Store.for_study(study.folder, study.id) as store:
-            frame = build_table(study, store).frame
-        return recode_missing(frame, _instruments(instrument) or list(study.instruments))[0]
-    if not path.is_file():
-        raise InputError(f"no data file or study folder at {path}")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            frame = pd.read_csv(path)
-        elif suffix == ".parquet":
-            frame = pd.read_parquet(path)
-        elif suffix in (".sav", ".dta"):
-            import pyreadstat
-
-            reader = pyreadstat.read_sav if suffix == ".sav" else pyreadstat.read_dta
-            frame, _ = reader(path, user_missing=True)
-        else:
-            raise InputError(f"cannot read {path.name}: expected a study folder or a .csv, .parquet, .sav or .dta file")
-    except InputError:
-        raise
-    except Exception as exc:  # readers raise many types for damaged files
-        raise InputError(f"cannot read {path}: {exc}") from None
-    instruments = _instruments(instrument) or matching_instruments(frame.columns)
+    frame = read_file(path)
+    instruments = resolve_instruments(instrument) or matching_instruments(frame.columns)
     return recode_missing(frame, instruments)[0]
 
 
 def matching_instruments(columns: Iterable[str]) -> list[Instrument]:
     """Bundled instruments with at least half of their rating items among ``columns``."""
-    from instruments.registry import bundled_names, resolve_instrument
+    from axiosphere.instruments.registry import bundled_names, resolve_instrument
 
     present = set(columns)
     found = []

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from instruments.errors import InputError
+from axiosphere.instruments.errors import InputError
 
 KINDS = ("loading", "intercept", "residual")
 

@@ -4,39 +4,44 @@ Flags are reported, never applied silently: :func:`quality_flags` marks each
 interview and summarises by group; :meth:`QualityReport.keep` gives the rows an
 exclusion policy keeps, and the policy travels with every result that used it.
 
-Defaults follow the instrument (for pvq21 the ESS conventions: 16 or more identical
-answers of 21 is straight-lining, more than 5 missing of 21 excludes). Speeding uses
-per-item seconds from the store's paradata when given, else the interview's duration
+Straight-lining and missing answers are screened on the rating items of each instrument
+that declares its conventions (``quality:`` in its YAML, e.g. the ESS thresholds of a
+values scale: 16 or more identical answers of 21, more than 5 missing); thresholds given
+in the policy override the instruments'. Speeding uses the median seconds per answered
+question from the store's per-answer paradata when given, else the interview's duration
 divided by the questions answered.
 
 Example
 -------
->>> from instruments import resolve_instrument
+>>> from axiosphere.instruments import bundled_names, resolve_instrument
 >>> import pandas as pd
->>> pvq = resolve_instrument("pvq21")
->>> items = [i for i in pvq.item_order() if pvq.items[i].type == "rating"]
->>> data = pd.DataFrame([[3] * 21, list(range(1, 7)) * 3 + [1, 2, 3]], columns=items)
->>> quality_flags(data, pvq).flags["straightline"].tolist()
+>>> screened = [i for i in map(resolve_instrument, bundled_names()) if i.quality.straightline_min][0]
+>>> items = [i for i in screened.item_order() if screened.items[i].type == "rating"]
+>>> low, high = screened.response_scales[screened.items[items[0]].scale].values[:2]
+>>> data = pd.DataFrame([[low] * len(items), [low, high] * (len(items) // 2) + [low] * (len(items) % 2)], columns=items)
+>>> quality_flags(data, screened).flags["straightline"].tolist()
 [True, False]
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from instruments.errors import InputError
-from instruments.model import Instrument
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.model import QUALITY_FLAGS as FLAGS
+from axiosphere.instruments.model import Instrument
 
-FLAGS = ("straightline", "too_many_missing", "speeding", "attention_failed")
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
 class QualityPolicy:
-    """Thresholds of the flags, and which flags exclude an interview."""
+    """Thresholds of the flags (``None``: each instrument's own convention), and which flags exclude."""
 
     straightline_min: int | None = None
     max_missing: int | None = None
@@ -44,15 +49,48 @@ class QualityPolicy:
     attention: Mapping[str, Any] = field(default_factory=dict)
     exclude: tuple[str, ...] = FLAGS
 
-    @classmethod
-    def for_instrument(cls, instrument: Instrument, **overrides: Any) -> QualityPolicy:
-        """The instrument's conventions (e.g. the ESS thresholds of pvq21), with ``overrides``."""
-        base = {"straightline_min": instrument.quality.straightline_min, "max_missing": instrument.quality.max_missing}
-        base.update({k: v for k, v in overrides.items() if v is not None})
-        unknown = [f for f in base.get("exclude", ()) if f not in FLAGS]
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.exclude if f not in FLAGS]
         if unknown:
             raise InputError(f"unknown quality flag(s) {', '.join(unknown)} (known: {', '.join(FLAGS)})")
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any] | None = None) -> QualityPolicy:
+        """A policy from a study file's or plan's ``exclusions:`` block (unknown rules are errors)."""
+        rules = dict(rules or {})
+        unknown = sorted(set(rules) - {"straightline_min", "max_missing", "min_seconds_per_item", "attention", "exclude"})
+        if unknown:
+            raise InputError(f"unknown exclusion rule(s) {', '.join(unknown)}")
+        if "exclude" in rules:
+            rules["exclude"] = tuple(rules["exclude"])
+        return cls(**{k: v for k, v in rules.items() if v is not None})
+
+    @classmethod
+    def for_instrument(cls, instrument: Instrument, **overrides: Any) -> QualityPolicy:
+        """The instrument's conventions (e.g. ESS thresholds), with ``overrides``."""
+        base = {"straightline_min": instrument.quality.straightline_min, "max_missing": instrument.quality.max_missing}
+        base.update({k: v for k, v in overrides.items() if v is not None})
+        if "exclude" in base:
+            base["exclude"] = tuple(base["exclude"])
         return cls(**base)
+
+    def thresholds(self, instrument: Instrument) -> tuple[int | None, int | None]:
+        """Straight-lining and missing thresholds applied to ``instrument``."""
+        return (self.straightline_min or instrument.quality.straightline_min,
+                self.max_missing if self.max_missing is not None else instrument.quality.max_missing)
+
+    def describe(self, instruments: Sequence[Instrument] = ()) -> str:
+        """One sentence, as the CLI and the report state the policy."""
+        parts = []
+        for instrument in instruments:
+            straight, missing = self.thresholds(instrument)
+            rated = sum(1 for i in instrument.items.values() if i.type == "rating")
+            parts.append(f"{instrument.id}: {straight}+ identical of {rated} rating answers is straight-lining, "
+                         f"more than {missing} missing is too many")
+        if self.min_seconds_per_item:
+            parts.append(f"speeding: under {self.min_seconds_per_item:g} s per question")
+        flags = ", ".join(self.exclude) or "nothing"
+        return "; ".join(parts) + f"; excluded when flagged for: {flags}"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -65,31 +103,47 @@ class QualityPolicy:
 class QualityReport:
     """Flags per interview, a summary per group, and the policy that produced them."""
 
-    flags: Any
-    summary: Any
+    flags: pd.DataFrame
+    summary: pd.DataFrame
     policy: QualityPolicy
-    instrument: str
+    instruments: tuple[str, ...]
 
-    def keep(self) -> Any:
+    @property
+    def instrument(self) -> str:
+        """The screened instruments' ids, comma-separated."""
+        return ", ".join(self.instruments)
+
+    def keep(self) -> pd.Series:
         """Boolean mask of the interviews the policy keeps."""
         return ~self.flags["exclude"]
 
-    def to_frame(self) -> Any:
+    def to_frame(self) -> pd.DataFrame:
         return self.flags
 
     def to_dict(self) -> dict[str, Any]:
-        return {"instrument": self.instrument, "policy": self.policy.to_dict(),
+        return {"instrument": self.instrument, "instruments": list(self.instruments), "policy": self.policy.to_dict(),
                 "summary": self.summary.to_dict(orient="records"),
                 "flagged": int(self.flags["exclude"].sum()), "n": len(self.flags)}
 
 
-def quality_flags(data: Any, instrument: Instrument, *, policy: QualityPolicy | None = None, by: str | None = None,
-                  paradata: Any = None) -> QualityReport:
+def quality_flags(data: pd.DataFrame, instruments: Instrument | Sequence[Instrument], *, policy: QualityPolicy | None = None,
+                  by: str | None = None, paradata: pd.DataFrame | None = None) -> QualityReport:
     """Flag each interview of ``data`` (items with missing answers as NaN).
 
-    ``paradata``, when given, has one row per interview and item with ``seconds`` spent
-    (index aligned with ``data`` through an ``interview`` column); otherwise speeding uses
-    the ``duration_min`` column when present.
+    Parameters
+    ----------
+    data
+        One row per interview; item columns with non-answers as NaN.
+    instruments
+        The instrument(s) whose rating items are screened for straight-lining and missing
+        answers (each with its own thresholds unless the policy sets them).
+    policy
+        Thresholds and the flags that exclude; default: the instruments' conventions, 2 s per question.
+    by
+        Column to summarise by (e.g. ``city``).
+    paradata
+        One row per interview and answered question with ``seconds`` on screen, linked to
+        ``data`` through an ``interview`` column; otherwise speeding uses ``duration_min``.
 
     References
     ----------
@@ -99,22 +153,35 @@ def quality_flags(data: Any, instrument: Instrument, *, policy: QualityPolicy | 
     """
     import pandas as pd
 
-    policy = policy or QualityPolicy.for_instrument(instrument)
-    items = [i for i in instrument.item_order() if instrument.items[i].type == "rating"]
-    missing_columns = [i for i in items if i not in data.columns]
-    if missing_columns:
-        raise InputError(f"the data have no column for item(s) {', '.join(missing_columns[:5])} of '{instrument.id}'")
-    values = data[items].to_numpy(dtype="float64")
-    answered = ~np.isnan(values)
-    n_missing = (~answered).sum(axis=1)
-    codes = np.unique(values[answered]) if answered.any() else np.array([])
+    screened = [instruments] if isinstance(instruments, Instrument) else list(instruments)
+    policy = policy or (QualityPolicy.for_instrument(screened[0]) if len(screened) == 1 else QualityPolicy())
     longest = np.zeros(len(data), dtype=int)
-    for code in codes:
-        longest = np.maximum(longest, (values == code).sum(axis=1))
-    flags = pd.DataFrame({"longest_same": longest, "n_missing": n_missing}, index=data.index)
-    flags["straightline"] = longest >= policy.straightline_min if policy.straightline_min else False
-    flags["too_many_missing"] = n_missing > policy.max_missing if policy.max_missing is not None else False
-    flags["seconds_per_item"] = _seconds_per_item(data, answered.sum(axis=1), paradata)
+    n_missing = np.zeros(len(data), dtype=int)
+    straightline = np.zeros(len(data), dtype=bool)
+    too_many = np.zeros(len(data), dtype=bool)
+    answered_total = np.zeros(len(data), dtype=int)
+    for instrument in screened:
+        items = [i for i in instrument.item_order() if instrument.items[i].type == "rating"]
+        missing_columns = [i for i in items if i not in data.columns]
+        if missing_columns:
+            raise InputError(f"the data have no column for item(s) {', '.join(missing_columns[:5])} of '{instrument.id}'")
+        values = data[items].to_numpy(dtype="float64")
+        answered = ~np.isnan(values)
+        answered_total += answered.sum(axis=1)
+        missing_here = (~answered).sum(axis=1)
+        same = np.zeros(len(data), dtype=int)
+        for code in np.unique(values[answered]) if answered.any() else ():
+            same = np.maximum(same, (values == code).sum(axis=1))
+        straight_min, max_missing = policy.thresholds(instrument)
+        if straight_min:
+            straightline |= same >= straight_min
+        if max_missing is not None:
+            too_many |= missing_here > max_missing
+        longest = np.maximum(longest, same)
+        n_missing += missing_here
+    flags = pd.DataFrame({"longest_same": longest, "n_missing": n_missing, "straightline": straightline,
+                          "too_many_missing": too_many}, index=data.index)
+    flags["seconds_per_item"] = _seconds_per_item(data, answered_total, paradata)
     threshold = policy.min_seconds_per_item
     flags["speeding"] = (flags["seconds_per_item"] < threshold).fillna(False) if threshold else False
     flags["attention_failed"] = False
@@ -127,12 +194,10 @@ def quality_flags(data: Any, instrument: Instrument, *, policy: QualityPolicy | 
     summary = flags[[*FLAGS, "exclude"]].groupby(group).sum().astype(int)
     summary.insert(0, "n", group.value_counts().reindex(summary.index).astype(int))
     summary = summary.rename(columns={"exclude": "excluded"}).reset_index(names="group")
-    return QualityReport(flags, summary, policy, instrument.id)
+    return QualityReport(flags, summary, policy, tuple(i.id for i in screened))
 
 
-def _seconds_per_item(data: Any, n_answered: np.ndarray, paradata: Any) -> Any:
-    import pandas as pd
-
+def _seconds_per_item(data: pd.DataFrame, n_answered: np.ndarray, paradata: pd.DataFrame | None) -> np.ndarray:
     if paradata is not None:
         if not {"interview", "seconds"} <= set(paradata.columns) or "interview" not in data.columns:
             raise InputError("paradata need columns 'interview' and 'seconds', and the data an 'interview' column")
@@ -140,6 +205,5 @@ def _seconds_per_item(data: Any, n_answered: np.ndarray, paradata: Any) -> Any:
         return data["interview"].map(median).astype("float64").to_numpy()
     if "duration_min" in data.columns:
         with np.errstate(divide="ignore", invalid="ignore"):
-            rate = data["duration_min"].to_numpy(dtype="float64") * 60 / np.where(n_answered > 0, n_answered, np.nan)
-        return rate
-    return pd.Series(np.nan, index=data.index).to_numpy()
+            return data["duration_min"].to_numpy(dtype="float64") * 60 / np.where(n_answered > 0, n_answered, np.nan)
+    return np.full(len(data), np.nan)

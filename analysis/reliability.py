@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from instruments.errors import InputError
+from axiosphere.instruments.errors import InputError
 
 SMALL_N = 30
 
@@ -76,7 +76,8 @@ class ReliabilityResult:
         import pandas as pd
 
         rows = [{k: v for k, v in s.to_dict().items() if k not in ("items", "alpha_ci", "warnings")}
-                | {"alpha_ci_low": s.alpha_ci[0] if s.alpha_ci else None, "alpha_ci_high": s.alpha_ci[1] if s.alpha_ci else None}
+                | {"alpha_ci_low": s.alpha_ci[0] if s.alpha_ci else None, "alpha_ci_high": s.alpha_ci[1] if s.alpha_ci else None,
+                   "warnings": "; ".join(s.warnings)}
                 for s in self.scales]
         return pd.DataFrame(rows)
 
@@ -150,7 +151,7 @@ def _stats(frame: Any, scale: str, group: str | None, missing: str, ci: str, n_b
     else:
         alpha_ci = _bootstrap_ci(values, missing, n_boot, seed)
     try:
-        from analysis.cfa import fit_one_factor
+        from axiosphere.analysis.cfa import fit_one_factor
 
         fit = fit_one_factor(cov * (n - 1) / n, n=n)
         omega = float(fit.loadings.sum() ** 2 / (total * (n - 1) / n))
@@ -236,7 +237,7 @@ def instrument_reliability(data: Any, instrument: Any, *, scales: Sequence[str] 
                            missing: str = "listwise", ci: str = "feldt", options: Mapping[str, str] | None = None,
                            n_boot: int = 1000, seed: int | None = None) -> ReliabilityResult:
     """Reliability of an instrument's scales (not composites) on raw, directed and reverse-keyed items."""
-    from analysis.scoring import keyed_items
+    from axiosphere.analysis.scoring import keyed_items
 
     chosen = list(scales or [s for s, v in instrument.scales.items() if not v.is_composite])
     unknown = [s for s in chosen if s not in instrument.scales]

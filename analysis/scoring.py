@@ -14,7 +14,7 @@ Every step follows the instrument, never the data:
 
 Example
 -------
->>> from instruments import resolve_instrument
+>>> from axiosphere.instruments import resolve_instrument
 >>> import pandas as pd
 >>> pvq = resolve_instrument("pvq21")
 >>> data = pd.DataFrame({i: [1, 6] for i in pvq.item_order() if pvq.items[i].type == "rating"})
@@ -28,7 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from instruments.model import Instrument
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.model import Instrument
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,11 @@ def _numeric(data: Any, columns: list[str], instrument: Instrument) -> Any:
 
     missing = [c for c in columns if c not in data.columns]
     if missing:
-        raise ValueError(f"the data have no column for item(s) {', '.join(missing)} of instrument '{instrument.id}'")
+        raise InputError(f"the data have no column for item(s) {', '.join(missing)} of instrument '{instrument.id}'")
     frame = data[columns]
     bad = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
     if bad:
-        raise ValueError(f"item column(s) {', '.join(bad)} hold non-numeric values; recode or load the data with analysis.load")
+        raise InputError(f"item column(s) {', '.join(bad)} hold non-numeric values; recode or load the data with analysis.load")
     return frame.astype("float64")
 
 
@@ -85,7 +86,7 @@ def directed_items(data: Any, instrument: Instrument, items: list[str] | None = 
         outside = column.notna() & ~column.isin(scale.values)
         if outside.any():
             examples = ", ".join(f"{v:g}" for v in sorted(column[outside].unique())[:5])
-            raise ValueError(f"item {item} has values outside its scale {scale.low}..{scale.high}: {examples} "
+            raise InputError(f"item {item} has values outside its scale {scale.low}..{scale.high}: {examples} "
                              "(missing codes must be NaN: load the data with analysis.load)")
         if scale.more_at == "low":
             frame[item] = scale.low + scale.high - column
@@ -135,7 +136,7 @@ def score(data: Any, instrument: Instrument, *, options: Mapping[str, str] | Non
     resolved = instrument.resolve_options(options)
     centre = centre or instrument.centring
     if centre not in ("mrat", "none"):
-        raise ValueError(f"centre must be 'mrat' or 'none', not '{centre}'")
+        raise InputError(f"centre must be 'mrat' or 'none', not '{centre}'")
     items = rating_items(instrument)
     scored = [i for s in instrument.scales for i in instrument.scale_items(s, resolved)]
     directed = directed_items(data, instrument, [i for i in items if i in set(scored) or centre == "mrat"])

@@ -29,12 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from instruments.errors import InputError
+from axiosphere.instruments.errors import InputError
 
-# Schwartz & Bardi (2001), Table 2: the pan-cultural importance ranks of the ten values.
-PAN_CULTURAL = {"benevolence": 1, "universalism": 2, "self_direction": 3, "security": 4, "conformity": 5, "hedonism": 6,
-                "achievement": 7, "tradition": 8, "stimulation": 9, "power": 10}
-AXES = {"x": ("openness_to_change", "conservation"), "y": ("self_transcendence", "self_enhancement")}
 
 
 @dataclass(frozen=True)
@@ -49,10 +45,18 @@ class ValueMap:
     distances: Any
     order: tuple[str, ...]
     options: Mapping[str, str]
+    labels: Mapping[str, str]
+    axes: tuple[tuple[str, str], tuple[str, str]] | None = None
+    notes: tuple[str, ...] = ()
+
+    def label(self, name: str) -> str:
+        """The instrument's label of a value or higher-order value (the id when it has none)."""
+        return self.labels.get(name, name.replace("_", " ").capitalize())
 
     def to_dict(self) -> dict[str, Any]:
         tables = ("circle", "fit", "profiles", "hierarchy", "positions", "distances")
-        return {"order": list(self.order), "options": dict(self.options),
+        return {"order": list(self.order), "options": dict(self.options), "labels": dict(self.labels),
+                "axes": [list(a) for a in self.axes] if self.axes else None, "notes": list(self.notes),
                 **{name: getattr(self, name).to_dict(orient="records") for name in tables}}
 
 
@@ -179,20 +183,21 @@ def procrustes_onto(target: np.ndarray, points: np.ndarray) -> tuple[np.ndarray,
 
 def value_map(data: Any, instrument: Any, *, by: str, links: Sequence[tuple[str, str]] = (), kind: str = "ordinal",
               n_perm: int = 100, n_boot: int = 1000, seed: int = 0, options: Mapping[str, str] | None = None,
-              trust: Mapping[str, str] | None = None) -> ValueMap:
+              trust: Mapping[str, str] | None = None, trust_labels: Mapping[str, str] | None = None) -> ValueMap:
     """Compute the value circle, profiles, twin map and distances for the groups in ``by``.
 
     ``trust`` maps names to score columns of ``data`` (e.g. ``{"generalised_trust": ...}``) whose
-    differences along each link are reported as trust gaps.
+    differences along each link are reported as trust gaps; ``trust_labels`` names them in figures.
     """
     import pandas as pd
     from scipy import stats
 
-    from analysis.scoring import score
+    from axiosphere.analysis.scoring import score
 
-    order = tuple(instrument.circumplex)
-    if len(order) < 4:
+    if instrument.circumplex is None:
         raise InputError(f"instrument '{instrument.id}' declares no circular order of values (circumplex)")
+    circumplex = instrument.circumplex
+    order = circumplex.order
     if by not in data.columns:
         raise InputError(f"no column '{by}' to group by")
     scores = score(data, instrument, options=options, centre="mrat")
@@ -225,7 +230,8 @@ def value_map(data: Any, instrument: Any, *, by: str, links: Sequence[tuple[str,
         for value, (x, y) in zip(order, points):
             circle_rows.append({"group": name, "value": value, "x": float(x), "y": float(y)})
     profile_rows, hierarchy_rows, position_rows = [], [], []
-    axes = {axis: centred[a] - centred[b] for axis, (a, b) in AXES.items() if a in centred and b in centred}
+    axes = ({axis: centred[a] - centred[b] for axis, (a, b) in zip("xy", circumplex.axes)}
+            if circumplex.axes else {})
     means = {}
     for g in groups:
         part = centred[group == g]
@@ -235,10 +241,9 @@ def value_map(data: Any, instrument: Any, *, by: str, links: Sequence[tuple[str,
             half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else np.nan
             profile_rows.append({"group": g, "value": value, "n": int(len(x)), "mean": float(x.mean()),
                                  "ci_low": float(x.mean() - half), "ci_high": float(x.mean() + half)})
-        baseline = [PAN_CULTURAL[v] for v in order if v in PAN_CULTURAL]
-        if len(baseline) == len(order):
-            rho = stats.spearmanr(-means[g].to_numpy(), baseline).statistic
-            hierarchy_rows.append({"group": g, "with": "pan-cultural baseline", "rho": float(rho)})
+        if circumplex.baseline:
+            rho = stats.spearmanr(-means[g].to_numpy(), [circumplex.baseline_rank(v) for v in order]).statistic
+            hierarchy_rows.append({"group": g, "with": "baseline", "rho": float(rho)})
         if axes:
             xy = pd.DataFrame({"x": axes["x"][group == g], "y": axes["y"][group == g]}).dropna()
             cov = np.cov(xy.to_numpy(), rowvar=False) / len(xy)
@@ -258,6 +263,14 @@ def value_map(data: Any, instrument: Any, *, by: str, links: Sequence[tuple[str,
         for name, column in (trust or {}).items():
             row[f"{name}_gap"] = float(data.loc[group == a, column].mean() - data.loc[group == b, column].mean())
         distance_rows.append(row)
+    language = instrument.languages[0]
+    named = [*order, *(pole for axis in circumplex.axes or () for pole in axis)]
+    labels = {name: instrument.scales[name].label.get(language) for name in named} | dict(trust_labels or {})
+    notes = []
+    if not circumplex.baseline:
+        notes.append(f"instrument '{instrument.id}' declares no importance baseline: hierarchies are compared between cities only")
+    if not circumplex.axes:
+        notes.append(f"instrument '{instrument.id}' declares no higher-order axes: no twin map positions")
     return ValueMap(pd.DataFrame(circle_rows), pd.DataFrame(fit_rows), pd.DataFrame(profile_rows),
                     pd.DataFrame(hierarchy_rows), pd.DataFrame(position_rows), pd.DataFrame(distance_rows), order,
-                    scores.options)
+                    scores.options, labels, circumplex.axes, tuple(notes))

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from instruments.errors import InputError
+from axiosphere.instruments.errors import InputError
 
 Margins = Mapping[str, Mapping[str, float]]
 

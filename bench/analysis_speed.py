@@ -48,7 +48,7 @@ def timed(function, repeat: int = 3) -> float:
 def reliability_bench(rows: int) -> dict[str, object]:
     import pingouin
 
-    from analysis.reliability import reliability
+    from axiosphere.analysis.reliability import reliability
 
     data = likert(rows, 21)
     items = list(data.columns)
@@ -78,7 +78,7 @@ def reliability_bench(rows: int) -> dict[str, object]:
 
 
 def compare_bench(rows: int = 100_000, cities: int = 10, scales: int = 20) -> dict[str, object]:
-    from analysis.compare import compare
+    from axiosphere.analysis.compare import compare
 
     rng = np.random.default_rng(2)
     data = pd.DataFrame(rng.normal(size=(rows, scales)), columns=[f"s{k}" for k in range(scales)])

@@ -24,7 +24,7 @@ if sys.argv[1] == "demo":
     run_demo(sys.argv[2])
 else:
     from axiosphere.pipeline import analyse_study
-    from reports.render import render_report
+    from axiosphere.reports.render import render_report
     render_report(analyse_study(sys.argv[2]), sys.argv[2] + "/report-bench")
 print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """

@@ -70,7 +70,7 @@ def startup(study_dir: Path, runs: int) -> dict[str, float]:
 
 
 def commit_latency(folder: Path, n: int = 2000) -> dict[str, float]:
-    from survey.store import Store
+    from axiosphere.survey.store import Store
 
     with Store.create(folder / "latency.sqlite", study_id="bench") as store:
         interview = store.start_interview(city="orsha", interviewer="b", language="ru", seed=1, instruments=[], item_order=[])
@@ -86,7 +86,7 @@ def commit_latency(folder: Path, n: int = 2000) -> dict[str, float]:
 
 def _device_store(path: Path, n: int, items: list[str]) -> None:
     """A device's store filled in one transaction (generation speed is not what is measured)."""
-    from survey.store import Store, now
+    from axiosphere.survey.store import Store, now
 
     with Store.create(path, study_id="bench") as store, store.transaction("bench data") as db:
         stamp = now()
@@ -101,8 +101,8 @@ def _device_store(path: Path, n: int, items: list[str]) -> None:
 
 
 def merge_speed(folder: Path, stores: int, interviews: int) -> dict[str, float]:
-    from survey.merge import merge_stores
-    from survey.store import Store
+    from axiosphere.survey.merge import merge_stores
+    from axiosphere.survey.store import Store
 
     items = [f"q{k}" for k in range(52)]
     paths = []
@@ -128,7 +128,7 @@ def main() -> None:
     parser.add_argument("--interviews", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=10)
     options = parser.parse_args()
-    from survey.study import init_study
+    from axiosphere.survey.study import init_study
 
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as tmp:
         folder = Path(tmp)

@@ -33,10 +33,10 @@ def best_of(function, repeat: int = 3) -> float:
 
 
 def main() -> None:
-    from analysis.invariance import measurement_invariance, model_from_instrument
-    from analysis.scoring import keyed_items
-    from instruments import resolve_instrument
-    from survey.simulate import circumplex_answers
+    from axiosphere.analysis.invariance import measurement_invariance, model_from_instrument
+    from axiosphere.analysis.scoring import keyed_items
+    from axiosphere.instruments import resolve_instrument
+    from axiosphere.survey.simulate import circumplex_answers
 
     hs = pd.read_csv(HERE.parent / "tests" / "reference" / "hs1939.csv")
     run_hs = lambda: measurement_invariance(hs, HS_MODEL, by="school", partial=False, groups=["Pasteur", "Grant-White"])  # noqa: E731

@@ -1,15 +1,15 @@
 """Instruments: the questionnaire model, its loader and validation, and the bundled instruments.
 
->>> from instruments import resolve_instrument
+>>> from axiosphere.instruments import resolve_instrument
 >>> pvq = resolve_instrument("pvq21")
 >>> len(pvq.items), pvq.response_scales["likeness"].more_at
 (25, 'low')
 """
 
-from instruments.conditions import Condition, ConditionError, parse_condition
-from instruments.errors import InputError, Problem
-from instruments.load import load_instrument, problems_of
-from instruments.model import (
+from axiosphere.instruments.conditions import Condition, ConditionError, parse_condition
+from axiosphere.instruments.errors import InputError, Problem
+from axiosphere.instruments.load import load_instrument, problems_of
+from axiosphere.instruments.model import (
     DerivedScale,
     Forms,
     Instrument,
@@ -21,7 +21,7 @@ from instruments.model import (
     ResponseScale,
     Section,
 )
-from instruments.registry import bundled_names, bundled_path, resolve_instrument
+from axiosphere.instruments.registry import bundled_names, bundled_path, resolve_instrument
 
 __all__ = [
     "Condition", "ConditionError", "DerivedScale", "Forms", "InputError", "Instrument", "Item", "LocalText",

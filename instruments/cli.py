@@ -15,8 +15,8 @@ JSON = typer.Option(False, "--json", help="Print one JSON document on stdout ins
 @app.command("list")
 def list_instruments(json: bool = JSON) -> None:
     """List the instruments bundled with axiosphere."""
-    from instruments.output import print_json
-    from instruments.registry import bundled_names, resolve_instrument
+    from axiosphere.instruments.output import print_json
+    from axiosphere.instruments.registry import bundled_names, resolve_instrument
 
     found = [resolve_instrument(name) for name in bundled_names()]
     if json:
@@ -42,9 +42,9 @@ def show(
     json: bool = JSON,
 ) -> None:
     """Show an instrument: its sections, items, response scales and scoring key."""
-    from instruments.errors import InputError
-    from instruments.output import print_json, to_plain
-    from instruments.registry import resolve_instrument
+    from axiosphere.instruments.errors import InputError
+    from axiosphere.instruments.output import print_json, to_plain
+    from axiosphere.instruments.registry import resolve_instrument
 
     instrument = resolve_instrument(name)
     language = lang or instrument.languages[0]
@@ -56,7 +56,7 @@ def show(
     if json:
         print_json(to_plain(instrument))
         return
-    from instruments.render import render_instrument
+    from axiosphere.instruments.render import render_instrument
 
     render_instrument(instrument, language=language, form=form)
 
@@ -69,9 +69,9 @@ def validate(
     """Check instrument files and report every problem, each with file, line and field."""
     import sys
 
-    from instruments.errors import InputError
-    from instruments.load import load_instrument
-    from instruments.output import print_json
+    from axiosphere.instruments.errors import InputError
+    from axiosphere.instruments.load import load_instrument
+    from axiosphere.instruments.output import print_json
 
     results, problems = [], []
     for path in paths:
@@ -99,9 +99,9 @@ def import_xlsform(
     json: bool = JSON,
 ) -> None:
     """Turn an XLSForm into an instrument YAML, and say which features it does not carry over."""
-    from instruments.errors import InputError
-    from instruments.load import load_instrument
-    from instruments.xlsform import convert_xlsform
+    from axiosphere.instruments.errors import InputError
+    from axiosphere.instruments.load import load_instrument
+    from axiosphere.instruments.xlsform import convert_xlsform
 
     conversion = convert_xlsform(form, skip_unsupported=skip_unsupported)
     target = out or form.with_name(f"{conversion.instrument['id']}.yaml")
@@ -111,7 +111,7 @@ def import_xlsform(
         raise InputError(f"cannot write {target}: {exc.strerror}") from None
     instrument = load_instrument(target)
     if json:
-        from instruments.output import print_json
+        from axiosphere.instruments.output import print_json
 
         print_json({"instrument": instrument.summary(), "file": str(target), "not_carried_over": conversion.notes})
         return

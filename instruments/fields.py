@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from instruments.errors import Problem
-from instruments.yamlsource import PathKey, YamlSource, dotted
+from axiosphere.instruments.errors import Problem
+from axiosphere.instruments.yamlsource import PathKey, YamlSource, dotted
 
 SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
 VARIABLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
@@ -64,7 +64,7 @@ class Reader:
     @classmethod
     def open(cls, source: YamlSource) -> tuple[Reader, Node]:
         """A reader and the file's top mapping; a file that is not a mapping raises at once."""
-        from instruments.errors import InputError
+        from axiosphere.instruments.errors import InputError
 
         reader = cls(source)
         root = reader.root()

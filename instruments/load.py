@@ -2,7 +2,7 @@
 
 Example
 -------
->>> from instruments import load_instrument, bundled_path
+>>> from axiosphere.instruments import load_instrument, bundled_path
 >>> pvq = load_instrument(bundled_path("pvq21"))
 >>> pvq.scale_items("conformity")
 ('ipfrule', 'ipbhprp')
@@ -15,12 +15,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from instruments.errors import InputError, Problem
-from instruments.fields import LANGUAGE, Node, Reader, as_list, describe, read_local_text, slug_check, suggest
-from instruments.model import Forms, Instrument, Item, LocalText, QualityDefaults, ResponseScale
-from instruments.questions import check_relevance, read_response_scales, read_sections
-from instruments.scoring_key import read_options, read_scales
-from instruments.yamlsource import PathKey, YamlSource, read_yaml
+from axiosphere.instruments.errors import InputError, Problem
+from axiosphere.instruments.fields import LANGUAGE, Node, Reader, as_list, describe, read_local_text, slug_check, suggest
+from axiosphere.instruments.model import Circumplex, DerivedScale, Forms, Instrument, Item, LocalText, QualityDefaults, ResponseScale
+from axiosphere.instruments.questions import check_relevance, read_response_scales, read_sections
+from axiosphere.instruments.scoring_key import read_options, read_scales
+from axiosphere.instruments.yamlsource import PathKey, YamlSource, read_yaml
 
 TextEntry = tuple[Any, PathKey, Reader]
 
@@ -80,10 +80,7 @@ def parse_instrument(source: YamlSource, *, base_dir: Path) -> Instrument:
     options = read_options(root)
     scales = read_scales(root, languages, items, response_scales, options, where)
     quality = _read_quality(root, items)
-    circumplex = root.get("circumplex", list, required=False, default=[])
-    for name in circumplex:
-        if name not in scales:
-            root.error("circumplex", f"unknown scale '{name}' in the circular order{suggest(str(name), scales)}")
+    circumplex = _read_circumplex(root, scales)
     root.finish()
     if reader.problems:
         raise InputError(sorted(reader.problems, key=lambda p: (p.file or "", p.line or 0)))
@@ -92,7 +89,7 @@ def parse_instrument(source: YamlSource, *, base_dir: Path) -> Instrument:
         id=instrument_id, title=LocalText(title), version=version, citation=citation.strip(), licence=licence.strip(),
         languages=languages, response_scales=response_scales, sections=tuple(sections), items=items, scales=scales,
         options=options, forms=forms, translations={k: str(v) for k, v in translations.items()}, quality=quality,
-        circumplex=tuple(circumplex), centring=centring, notice=notice, path=source.file, content_hash=digest,
+        circumplex=circumplex, centring=centring, notice=notice, path=source.file, content_hash=digest,
     )
 
 
@@ -178,6 +175,44 @@ def _read_forms(node: Node, items: dict[str, Item], where: dict[str, PathKey], s
         if items[other].text.forms:
             node.reader.error(where[other], f"text of '{other}' varies by form but is asked before '{item_id}', which decides the form")
     return Forms(item=item_id, variants=tuple((str(f), v) for f, v in variants.items()), default=default)
+
+
+def _read_circumplex(root: Node, scales: dict[str, DerivedScale]) -> Circumplex | None:
+    """``circumplex:`` as a list (the circular order only) or as a mapping with ``order``, ``axes``, ``baseline``."""
+    raw = root.get("circumplex", (list, dict), required=False)
+    if raw is None:
+        return None
+    node = Node(root.reader, ("circumplex",), raw if isinstance(raw, dict) else {"order": raw})
+    order = node.get("order", list, default=[])
+
+    def known(names: list[Any], where: str) -> list[str]:
+        unknown = [str(n) for n in names if n not in scales]
+        for name in unknown:
+            root.error("circumplex", f"unknown scale '{name}' in {where}{suggest(name, scales)}")
+        return [] if unknown else [str(n) for n in names]
+
+    order = known(order, "the circular order")
+    if len(order) < 4:
+        root.error("circumplex", f"a circular order needs at least 4 values, got {len(order)}")
+    axes_node = node.child("axes") if isinstance(raw, dict) else None
+    axes = None
+    if axes_node is not None:
+        pairs = [axes_node.get(k, list, check=lambda v: None if len(v) == 2 else "expected [positive pole, negative pole]")
+                 for k in ("x", "y")]
+        axes_node.finish()
+        if all(pairs) and all(known(p, "the axes") for p in pairs):
+            axes = (tuple(pairs[0]), tuple(pairs[1]))
+    baseline_node = node.child("baseline") if isinstance(raw, dict) else None
+    baseline, source = [], ""
+    if baseline_node is not None:
+        baseline = known(baseline_node.get("ranks", list, default=[]), "the baseline ranks")
+        source = baseline_node.text("source") or ""
+        baseline_node.finish()
+        if baseline and sorted(baseline) != sorted(order):
+            root.error("circumplex", "the baseline ranks must list each value of the circular order once")
+            baseline = []
+    node.finish()
+    return Circumplex(tuple(order), axes, tuple(baseline), source) if len(order) >= 4 else None
 
 
 def _read_quality(root: Node, items: dict[str, Item]) -> QualityDefaults:

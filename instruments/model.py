@@ -12,11 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from instruments.conditions import Condition
+from axiosphere.instruments.conditions import Condition
+from axiosphere.instruments.errors import InputError
 
 ItemType = Literal["rating", "choice", "multi", "number", "text"]
 MissingKind = Literal["dont_know", "refused"]
 ROLES = ("sex", "age", "years_in_city", "education")
+# What a scale measures, where an analysis depends on it: trust scales give the trust gaps of each twin
+# link; a twin_trust scale (trust toward the twin towns) feeds the twin network.
+ABOUT = ("trust", "twin_trust")
 PLACEHOLDERS = ("city", "twins")
 
 
@@ -155,6 +159,7 @@ class DerivedScale:
     min_valid: int = 1
     members: tuple[Member, ...] = ()
     description: LocalText | None = None
+    about: str | None = None
 
     @property
     def is_composite(self) -> bool:
@@ -185,6 +190,25 @@ class Forms:
 
 
 @dataclass(frozen=True)
+class Circumplex:
+    """A circular structure of values (Schwartz's circle): the order around the circle, the two
+    bipolar higher-order dimensions of the twin map, and a published importance baseline."""
+
+    order: tuple[str, ...]
+    axes: tuple[tuple[str, str], tuple[str, str]] | None = None
+    baseline: tuple[str, ...] = ()
+    baseline_source: str = ""
+
+    def baseline_rank(self, value: str) -> int | None:
+        """1 for the value the baseline finds most important; ``None`` when it has no rank."""
+        return self.baseline.index(value) + 1 if value in self.baseline else None
+
+
+# The data-quality flags an exclusion policy may name (analysis.quality computes them).
+QUALITY_FLAGS = ("straightline", "too_many_missing", "speeding", "attention_failed")
+
+
+@dataclass(frozen=True)
 class QualityDefaults:
     """The instrument's conventions for data-quality flags."""
 
@@ -210,7 +234,7 @@ class Instrument:
     forms: Forms | None = None
     translations: Mapping[str, str] = field(default_factory=dict)
     quality: QualityDefaults = QualityDefaults()
-    circumplex: tuple[str, ...] = ()
+    circumplex: Circumplex | None = None
     centring: Literal["none", "mrat"] = "none"
     notice: str = ""
     path: str | None = None
@@ -229,10 +253,10 @@ class Instrument:
         resolved = self.default_options()
         for key, value in (options or {}).items():
             if key not in self.options:
-                raise ValueError(f"instrument {self.id} has no option '{key}' (known: {', '.join(self.options) or 'none'})")
+                raise InputError(f"instrument {self.id} has no option '{key}' (known: {', '.join(self.options) or 'none'})")
             if value not in self.options[key].choices:
                 choices = ", ".join(self.options[key].choices)
-                raise ValueError(f"option '{key}' of {self.id} must be one of {choices}, not '{value}'")
+                raise InputError(f"option '{key}' of {self.id} must be one of {choices}, not '{value}'")
             resolved[key] = value
         return resolved
 
@@ -263,6 +287,15 @@ class Instrument:
     def item_order(self) -> tuple[str, ...]:
         """Items in questionnaire order (before any per-respondent randomisation)."""
         return tuple(i for s in self.sections for i in s.items)
+
+    def scales_about(self, about: str) -> tuple[str, ...]:
+        """Scales declared (``about:``) to measure ``about``, e.g. ``trust``."""
+        return tuple(s.id for s in self.scales.values() if s.about == about)
+
+    def rating_scales(self, *, min_items: int = 2) -> tuple[str, ...]:
+        """Non-composite scales of at least ``min_items`` rating items: the ones reliability and invariance apply to."""
+        return tuple(s.id for s in self.scales.values() if not s.is_composite and len(s.items) >= min_items
+                     and all(self.items[i].type == "rating" for i in s.items))
 
     def role_item(self, role: str) -> Item | None:
         return next((i for i in self.items.values() if i.role == role), None)

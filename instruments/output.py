@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from instruments.conditions import Condition
-from instruments.model import LocalText
+from axiosphere.instruments.conditions import Condition
+from axiosphere.instruments.model import LocalText
 
 
 def to_plain(obj: Any) -> Any:
-    """Frozen dataclasses, texts and conditions as dicts, lists and strings."""
+    """Frozen dataclasses, texts and conditions as dicts, lists and strings; NaN and infinity as None (strict JSON)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if obj is None or isinstance(obj, (str, bool, int)):
+        return obj
+    if hasattr(obj, "item") and hasattr(obj, "dtype") and getattr(obj, "ndim", 1) == 0:  # a numpy scalar
+        return to_plain(obj.item())
+    if obj.__class__.__name__ in ("NAType", "NaTType"):
+        return None
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
     if isinstance(obj, LocalText):
         return obj.to_dict()
     if isinstance(obj, Condition):
@@ -34,4 +45,4 @@ def to_plain(obj: Any) -> Any:
 
 def print_json(document: Any) -> None:
     """Print exactly one JSON document on stdout (the ``--json`` contract)."""
-    sys.stdout.write(json.dumps(to_plain(document), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(to_plain(document), ensure_ascii=False, indent=2, allow_nan=False) + "\n")

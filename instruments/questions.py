@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from instruments.conditions import Condition, ConditionError, parse_condition
-from instruments.fields import Node, Reader, describe, read_local_text, slug_check, suggest, variable_check
-from instruments.model import PLACEHOLDERS, ROLES, Item, LocalText, MissingCode, Point, ResponseScale, Section
-from instruments.yamlsource import PathKey
+from axiosphere.instruments.conditions import Condition, ConditionError, parse_condition
+from axiosphere.instruments.fields import Node, Reader, describe, read_local_text, slug_check, suggest, variable_check
+from axiosphere.instruments.model import PLACEHOLDERS, ROLES, Item, LocalText, MissingCode, Point, ResponseScale, Section
+from axiosphere.instruments.yamlsource import PathKey
 
 ITEM_TYPES = ("rating", "choice", "multi", "number", "text")
 OPTION_SOURCES = ("twins",)

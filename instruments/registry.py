@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from instruments.errors import InputError
-from instruments.fields import suggest
-from instruments.model import Instrument
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.fields import suggest
+from axiosphere.instruments.model import Instrument
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 
@@ -39,7 +39,7 @@ def resolve_instrument(name_or_path: str | Path, *, base_dir: Path | None = None
     >>> resolve_instrument("civic-trust").scales["generalised_trust"].items
     ('ppltrst', 'pplfair', 'pplhlp')
     """
-    from instruments.load import load_instrument
+    from axiosphere.instruments.load import load_instrument
 
     text = str(name_or_path)
     if text.endswith((".yaml", ".yml")) or "/" in text or Path(text).suffix:
@@ -53,6 +53,6 @@ def resolve_instrument(name_or_path: str | Path, *, base_dir: Path | None = None
 @lru_cache(maxsize=None)
 def _bundled(name: str) -> Instrument:
     """Bundled instruments are parsed once per process (they are immutable)."""
-    from instruments.load import load_instrument
+    from axiosphere.instruments.load import load_instrument
 
     return load_instrument(bundled_path(name))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from instruments.model import Instrument, Item, ResponseScale
+from axiosphere.instruments.model import Instrument, Item, ResponseScale
 
 
 def describe_scale(scale: ResponseScale, language: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from instruments.fields import Node, as_list, read_local_text, suggest
-from instruments.model import DerivedScale, Item, LocalText, Member, Option, ResponseScale
-from instruments.yamlsource import PathKey
+from axiosphere.instruments.fields import Node, as_list, read_local_text, suggest
+from axiosphere.instruments.model import ABOUT, DerivedScale, Item, LocalText, Member, Option, ResponseScale
+from axiosphere.instruments.yamlsource import PathKey
 
 
 def read_options(root: Node) -> dict[str, Option]:
@@ -48,6 +48,8 @@ def read_scales(
         composite = node.get("composite", list, required=False)
         reverse = node.get("reverse", list, required=False, default=[])
         min_valid = node.get("min_valid", int, required=False)
+        about = node.get("about", str, required=False,
+                         check=lambda v: None if v in ABOUT else f"unknown value '{v}' (known: {', '.join(ABOUT)})")
         node.finish()
         if scale_id is None or label is None:
             continue
@@ -64,7 +66,7 @@ def read_scales(
         if composite is not None:
             pending.append((node, scale_id, composite))
             scales[scale_id] = DerivedScale(scale_id, LocalText(label), min_valid=min_valid or 1,
-                                            description=LocalText(description) if description else None)
+                                            description=LocalText(description) if description else None, about=about)
             continue
         checked = _check_items(node, scale_id, member_items, reverse, items, item_scales)
         if checked is None:
@@ -78,7 +80,7 @@ def read_scales(
             root.reader.failed.add(scale_id)
             continue
         scales[scale_id] = DerivedScale(scale_id, LocalText(label), checked[0], frozenset(checked[1]), min_valid,
-                                        description=LocalText(description) if description else None)
+                                        description=LocalText(description) if description else None, about=about)
     for node, scale_id, composite in pending:
         members = _check_members(node, scale_id, composite, scales, options)
         if members is None:
@@ -86,7 +88,8 @@ def read_scales(
             root.reader.failed.add(scale_id)
             continue
         old = scales[scale_id]
-        scales[scale_id] = DerivedScale(old.id, old.label, members=members, min_valid=old.min_valid, description=old.description)
+        scales[scale_id] = DerivedScale(old.id, old.label, members=members, min_valid=old.min_valid,
+                                        description=old.description, about=old.about)
     _check_cycles(root, scales, where)
     _check_item_reverse_flags(root, items, scales, item_where)
     return scales

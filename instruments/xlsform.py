@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from instruments.conditions import ConditionError, parse_condition
-from instruments.errors import InputError, Problem
+from axiosphere.instruments.conditions import ConditionError, parse_condition
+from axiosphere.instruments.errors import InputError, Problem
 
 _LANG = re.compile(r"\(([A-Za-z]{2,3})\)\s*$")
 _IGNORED = {"calculate", "start", "end", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from instruments.errors import InputError, Problem
+from axiosphere.instruments.errors import InputError, Problem
 
 PathKey = tuple[Any, ...]
 

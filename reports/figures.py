@@ -18,11 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from axiosphere.instruments.errors import InputError
+
 SINGLE, DOUBLE = 3.5, 7.2
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "<", ">", "h"]
-LABELS = {"self_direction": "Self-direction", "universalism": "Universalism", "benevolence": "Benevolence",
-          "tradition": "Tradition", "conformity": "Conformity", "security": "Security", "power": "Power",
-          "achievement": "Achievement", "hedonism": "Hedonism", "stimulation": "Stimulation"}
 
 
 def _setup() -> Any:
@@ -48,10 +47,6 @@ def palette(groups: Sequence[str]) -> dict[str, tuple[Any, str]]:
     return {g: (colours[n % len(colours)], MARKERS[n % len(MARKERS)]) for n, g in enumerate(ordered)}
 
 
-def _label(value: str) -> str:
-    return LABELS.get(value, value.replace("_", " ").capitalize())
-
-
 def save(figure: Any, folder: str | Path, name: str, formats: Sequence[str] = ("pdf", "svg", "png")) -> list[Path]:
     """Save ``figure`` as ``folder/name.<format>`` for each format; returns the paths."""
     plt = _setup()
@@ -60,7 +55,7 @@ def save(figure: Any, folder: str | Path, name: str, formats: Sequence[str] = ("
     paths = []
     for fmt in formats:
         if fmt not in ("pdf", "svg", "png"):
-            raise ValueError(f"unknown figure format '{fmt}' (choose from pdf, svg, png)")
+            raise InputError(f"unknown figure format '{fmt}' (choose from pdf, svg, png)")
         path = folder / f"{name}.{fmt}"
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {}}[fmt]
         figure.savefig(path, format=fmt, dpi=300 if fmt == "png" else None, metadata=metadata)
@@ -96,7 +91,7 @@ def value_circle(result: Any) -> Any:
         ax.add_patch(circle)
         ax.scatter(points[:, 0], points[:, 1], s=14, color="0.15", zorder=3)
         for value, (x, y) in zip(order, points):
-            ax.annotate(_label(value), (x, y), xytext=(3, 3), textcoords="offset points", fontsize=6.5)
+            ax.annotate(result.label(value), (x, y), xytext=(3, 3), textcoords="offset points", fontsize=6.5)
         fit = fits.loc[group]
         subtitle = f"Stress-1 = {fit.stress1:.3f}" if fit.stress1 == fit.stress1 else ""
         if fit.rthor_ci == fit.rthor_ci:
@@ -138,10 +133,10 @@ def value_profiles(result: Any, *, groups: Sequence[str] | None = None) -> Any:
         polar.plot(np.append(theta, theta[0]), np.append(rows["mean"], rows["mean"].iloc[0]), color=colour, lw=1,
                    marker=marker, ms=3)
     dots.axhline(0, color="0.6", lw=0.6)
-    dots.set_xticks(range(len(order)), [_label(v) for v in order], rotation=60, ha="right")
+    dots.set_xticks(range(len(order)), [result.label(v) for v in order], rotation=60, ha="right")
     dots.set_ylabel("Importance relative to own mean (MRAT-centred)")
     figure.legend(*dots.get_legend_handles_labels(), loc="outside lower center", ncol=min(len(groups), 6), frameon=False)
-    polar.set_xticks(np.linspace(0, 2 * np.pi, len(order), endpoint=False), [_label(v) for v in order], fontsize=6.5)
+    polar.set_xticks(np.linspace(0, 2 * np.pi, len(order), endpoint=False), [result.label(v) for v in order], fontsize=6.5)
     low, high = float(profiles["mean"].min()), float(profiles["mean"].max())
     polar.set_rlim(low - 0.1 * (high - low), high + 0.05 * (high - low))
     polar.set_rticks([t for t in np.linspace(low, high, 3)], [f"{t:.1f}" for t in np.linspace(low, high, 3)], fontsize=5.5)
@@ -178,8 +173,9 @@ def twin_map(result: Any, links: Sequence[tuple[str, str]] = ()) -> Any:
         ax.annotate(group, (row.x, row.y), xytext=(5, 4), textcoords="offset points", fontsize=7)
     ax.axhline(0, color="0.75", lw=0.6, zorder=0)
     ax.axvline(0, color="0.75", lw=0.6, zorder=0)
-    ax.set_xlabel("Conservation  ←  (MRAT-centred difference)  →  Openness to change")
-    ax.set_ylabel("Self-enhancement  ←  →  Self-transcendence")
+    (x_plus, x_minus), (y_plus, y_minus) = result.axes
+    ax.set_xlabel(f"{result.label(x_minus)}  ←  (MRAT-centred difference)  →  {result.label(x_plus)}")
+    ax.set_ylabel(f"{result.label(y_minus)}  ←  →  {result.label(y_plus)}")
     if len(distances):
         figure.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="Value distance along twin link", shrink=0.8)
     ax.set_title("Twin map: cities on the higher-order value dimensions (95% ellipses)")
@@ -205,7 +201,8 @@ def twin_network(result: Any, hubs: Sequence[str] = ()) -> Any:
         ax.plot([x1, x2], [y1, y2], color="0.4", lw=1.2, zorder=1)
         text = f"d = {row.distance:.2f} [{row.ci_low:.2f}, {row.ci_high:.2f}]"
         for gap in gaps:
-            text += f"\n{gap.replace('_gap', '').replace('_', ' ')} gap {getattr(row, gap):+.2f}"
+            name = gap.removesuffix("_gap")
+            text += f"\n{result.label(name) if name in result.labels else name.replace('_', ' ')} gap {getattr(row, gap):+.2f}"
         ax.annotate(text, (x1 + 0.5 * (x2 - x1), y1 + 0.5 * (y2 - y1)), fontsize=6.5, ha="center", va="center",
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.8", "lw": 0.5})
     for city, (x, y) in place.items():

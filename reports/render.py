@@ -11,10 +11,13 @@ import io
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reports.apa import bounded, number, p_value
-from reports.tables import Table, comparison_table, descriptives_table, invariance_table, reliability_table
+from axiosphere.reports.apa import bounded, number, p_value
+from axiosphere.reports.tables import Table, comparison_table, descriptives_table, invariance_table, reliability_table
+
+if TYPE_CHECKING:
+    from axiosphere.pipeline import InvarianceEntry, StudyResults
 
 REFERENCES = [
     "Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate. JRSS B, 57, 289-300.",
@@ -33,7 +36,7 @@ REFERENCES = [
 
 
 def _svg(figure: Any) -> str:
-    from reports.figures import _setup
+    from axiosphere.reports.figures import _setup
 
     plt = _setup()
     buffer = io.StringIO()
@@ -50,14 +53,15 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def build_context(results: Any, *, draw: bool = True) -> dict[str, Any]:
+def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]:
     """Everything the template shows, with the sentences that interpret the numbers (figures only with ``draw``)."""
-    from reports import figures
+    from axiosphere.reports import figures
 
     study, data = results.study, results.data
     notices = dict(results.notices)
     cities = [[c.display_name("en"), c.country, c.language, str(int((data["city"] == c.id).sum())),
-               ", ".join(study.cities[t].display_name("en") for t in study.twins(c.id))] for c in study.cities.values()]
+               ", ".join(study.city_name(t) for t in study.twins(c.id))] for c in study.cities.values()
+              if (data["city"] == c.id).any()]
     started = data["started"].min(), data["ended"].max()
     context: dict[str, Any] = {
         "title": study.title, "version": _version("axiosphere"), "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
@@ -67,32 +71,28 @@ def build_context(results: Any, *, draw: bool = True) -> dict[str, Any]:
                      ("invariance", "Measurement invariance"), ("comparisons", "Comparisons"), ("maps", "Value maps"),
                      ("methods", "Methods"), ("appendix", "Reproducibility")],
         "study_text": f"The study '{study.id}' asks {', '.join(i.id for i in study.instruments)} in {len(study.cities)} cities "
-                      f"linked by {len(study.links)} twinning ties" + (f"; {', '.join(study.hubs())} is the hub." if study.hubs() else "."),
+                      f"linked by {len(study.links)} twinning ties"
+                      + (f"; {', '.join(study.city_name(h) for h in study.hubs())} is the hub." if study.hubs() else "."),
         "cities_table": Table("cities", "Cities, interview languages and interviews", ["City", "Country", "Language", "n", "Twinned with"], cities),
         "instruments_table": Table("instruments", "Instruments", ["Instrument", "Version", "Citation"],
                                    [[i.id, i.version, i.citation[:160] + ("…" if len(i.citation) > 160 else "")] for i in study.instruments]),
         "notices": notices, "figures": {}, "references": REFERENCES,
-        "shown": results.plan.sections if results.plan else ("study", "quality", "reliability", "invariance",
-                                                               "comparisons", "maps", "methods", "appendix"),
+        "shown": results.plan.sections,
     }
-    context["sections"] = [(k, v) for k, v in context["sections"] if (k if k != "maps" else "maps") in context["shown"]]
-    if results.quality is not None:
-        summary = results.quality.summary
-        excluded = int(summary["excluded"].sum())
-        context["quality_table"] = Table("quality", "Interviews flagged by data-quality checks (pvq21)",
-                                         ["City", "n", "Straight-lining", "Too many missing", "Speeding", "Excluded"],
-                                         [[r.group, str(r.n), str(r.straightline), str(r.too_many_missing), str(r.speeding),
-                                           str(r.excluded)] for r in summary.itertuples()])
-        policy = results.quality.policy
-        context["quality_text"] = (f"{excluded} of {len(data)} interviews ({excluded / len(data):.1%}) were excluded: "
-                                   f"{policy.straightline_min} or more identical answers of 21 portraits, more than "
-                                   f"{policy.max_missing} missing, or under {policy.min_seconds_per_item:g} s per question.")
-    else:
-        notices.setdefault("quality", "No instrument with quality conventions (pvq21) was asked; no interview was excluded.")
+    context["sections"] = [(k, v) for k, v in context["sections"] if k in context["shown"]]
+    summary, exclusion = results.quality.summary, results.exclusion
+    context["quality_table"] = Table("quality", "Interviews flagged by data-quality checks",
+                                     ["City", "n", "Straight-lining", "Too many missing", "Speeding", "Excluded"],
+                                     [[study.city_name(r.group), str(r.n), str(r.straightline), str(r.too_many_missing),
+                                       str(r.speeding), str(r.excluded if exclusion.applied else 0)]
+                                      for r in summary.itertuples()])
+    screened = [i for i in study.instruments if i.id in exclusion.screened]
+    context["quality_text"] = (f"{exclusion.note[0].upper()}{exclusion.note[1:]}. "
+                               f"Policy: {results.quality.policy.describe(screened)}.")
     instruments = {i.id: i for i in study.instruments}
-    context["reliability_tables"] = [reliability_table(r, instruments[k]) for k, r in results.reliability.items()]
+    context["reliability_tables"] = [reliability_table(r, instruments[k], study.city_name) for k, r in results.reliability.items()]
     context["reliability_notices"] = [v for k, v in notices.items() if k.startswith("reliability_")]
-    context["invariance"] = [_invariance_entry(scale, result) for scale, result in results.invariance.items()]
+    context["invariance"] = [_invariance_entry(entry) for entry in results.invariance]
     context["invariance_notices"] = [v for k, v in notices.items() if k.startswith("invariance_")]
     if results.comparison is not None:
         context["comparison_table"] = comparison_table(results.comparison, results.comparison_labels)
@@ -107,20 +107,29 @@ def build_context(results: Any, *, draw: bool = True) -> dict[str, Any]:
         links = [(r.a, r.b) for r in vm.distances.itertuples()]
         if draw:
             context["figures"].update({"value_circle": _svg(figures.value_circle(vm)), "value_profiles":
-                                       _svg(figures.value_profiles(vm)), "twin_map": _svg(figures.twin_map(vm, links))})
+                                       _svg(figures.value_profiles(vm))})
+            if len(vm.positions):
+                context["figures"]["twin_map"] = _svg(figures.twin_map(vm, links))
         if draw and len(vm.distances):
             context["figures"]["twin_network"] = _svg(figures.twin_network(vm, study.hubs()))
         pooled = vm.fit.set_index("group").loc["pooled"]
-        context["map_text"] = (f"The ordinal MDS of the ten values' intercorrelations has Stress-1 = {bounded(pooled.stress1, 3)} "
+        context["map_text"] = (f"The ordinal MDS of the {len(vm.order)} values' intercorrelations ({results.valuemap_instrument}) "
+                               f"has Stress-1 = {bounded(pooled.stress1, 3)} "
                                f"(permuted data: {bounded(pooled.stress_perm_mean, 3)}); the circular order holds with "
-                               f"RTHOR CI = {bounded(pooled.rthor_ci)}, p {'< .001' if pooled.rthor_p < 0.001 else '= ' + p_value(pooled.rthor_p)}.")
+                               f"RTHOR CI = {bounded(pooled.rthor_ci)}, p {'< .001' if pooled.rthor_p < 0.001 else '= ' + p_value(pooled.rthor_p)}."
+                               + "".join(f" Note: {n}." for n in vm.notes))
     else:
-        notices.setdefault("value_maps", "Value maps need pvq21 answers.")
+        notices.setdefault("value_maps", "No instrument of the study declares a circular value structure (circumplex), "
+                                         "so there are no value maps.")
     context["methods"] = _methods(results)
+    context["commands_table"] = Table("commands", "Commands that reproduce each table", ["Table", "Command"],
+                                      [[name, command] for name, command in reproduce_commands(results)])
     context["appendix_table"] = Table("appendix", "Reproducibility", ["Item", "Value"], [
-        ["Response store (SHA-256)", results.store_hash], ["Study file", str(study.file)],
+        ["Response store (SHA-256)", study.store_hash() or "none (a data file)"],
+        ["Study file", str(study.design.file) if study.design else str(study.source)],
+        ["Exclusions", f"{exclusion.note} — {results.quality.policy.describe(screened)}"],
         ["Seed", str(results.seed) if results.seed is not None else "not set"],
-        ["Plan", results.plan.file if results.plan and results.plan.file else "none (defaults)"],
+        ["Plan", results.plan.file if results.plan.file else "none (defaults)"],
         ["axiosphere", _version("axiosphere")],
         *[[name, _version(name)] for name in ("numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib")],
         *[[f"instrument {i.id}", f"{i.version} ({i.content_hash[:12]})"] for i in study.instruments],
@@ -128,26 +137,54 @@ def build_context(results: Any, *, draw: bool = True) -> dict[str, Any]:
     return context
 
 
-def _invariance_entry(scale: str, result: Any) -> dict[str, Any]:
+def reproduce_commands(results: StudyResults) -> list[tuple[str, str]]:
+    """The ``axiosphere`` command line that prints the numbers of each table of the report."""
+    import shlex
+
+    folder = shlex.quote(str(results.study.source))
+    common = f" --plan {shlex.quote(results.plan.file)}" if results.plan.file else ""
+    commands = [("quality", f"axiosphere analyze quality {folder} --by city{common}")]
+    for instrument_id, result in results.reliability.items():
+        scales = ",".join(dict.fromkeys(s.scale for s in result.scales))
+        commands.append((f"reliability_{instrument_id}", f"axiosphere analyze reliability {folder} --instrument "
+                                                          f"{instrument_id} --scale {scales} --by city{common}"))
+    for entry in results.invariance:
+        commands.append((f"invariance_{entry.scale}", f"axiosphere analyze invariance {folder} --instrument "
+                                                      f"{entry.instrument} --scale {entry.scale} --by city{common}"))
+    if results.comparison is not None:
+        instruments = " ".join(f"--instrument {i}" for i in results.compared)
+        scales = ",".join(s for picked in results.compared.values() for s in picked)
+        commands.append(("comparisons", f"axiosphere analyze compare {folder} {instruments} --scale {scales} --by city "
+                                        f"--links {folder} --adjust {results.plan.adjust}{common}"))
+    if results.valuemap is not None:
+        commands.append(("value maps", f"axiosphere map {folder} --instrument {results.valuemap_instrument} --by city "
+                                       f"--links {folder} --permutations {results.permutations} --seed {results.seed or 0} "
+                                       f"--out figures{common}"))
+    return commands
+
+
+def _invariance_entry(entry: InvarianceEntry) -> dict[str, Any]:
+    result, label = entry.result, entry.label
     highest = result.highest
     partial = any(l.freed for l in result.levels)
     if highest in ("scalar", "strict"):
-        text = (f"{'Partial s' if partial else 'S'}calar invariance holds for {scale.replace('_', ' ')}: latent and scale "
+        text = (f"{'Partial s' if partial else 'S'}calar invariance holds for {label}: latent and scale "
                 "means may be compared across cities" + (" (with the freed parameters listed)." if partial else "."))
     elif highest == "metric":
-        text = (f"Only metric invariance holds for {scale.replace('_', ' ')}: relationships (correlations, regressions) may "
+        text = (f"Only metric invariance holds for {label}: relationships (correlations, regressions) may "
                 "be compared across cities, but differences in means may reflect item bias and are not interpreted as such.")
     else:
-        text = f"Not even metric invariance holds for {scale.replace('_', ' ')}: cross-city comparisons are not defensible."
-    return {"title": scale.replace("_", " ").capitalize(), "table": invariance_table(result, scale.replace("_", " ")), "text": text}
+        text = f"Not even metric invariance holds for {label}: cross-city comparisons are not defensible."
+    return {"title": label, "table": invariance_table(result, label, name=f"invariance_{entry.scale}"), "text": text}
 
 
 def _comparison_texts(results: Any) -> list[str]:
     texts = []
-    comparable = {s for s, r in results.invariance.items() if r.highest in ("scalar", "strict")}
+    tested = {e.scale for e in results.invariance}
+    comparable = {e.scale for e in results.invariance if e.result.highest in ("scalar", "strict")}
     for r in results.comparison.pairs.itertuples():
         label = results.comparison_labels.get(r.scale, r.scale)
-        caveat = "" if r.scale not in results.invariance or r.scale in comparable else \
+        caveat = "" if r.scale not in tested or r.scale in comparable else \
             " (scalar invariance does not hold for this scale, so this difference is not interpreted as one in means)"
         if r.p_adj < 0.05:
             higher = r.a if r.t > 0 else r.b
@@ -158,22 +195,28 @@ def _comparison_texts(results: Any) -> list[str]:
     return texts
 
 
-def _methods(results: Any) -> str:
+def _methods(results: StudyResults) -> str:
     n_links = len(results.study.links)
+    mapped = next((i for i in results.study.instruments if i.id == results.valuemap_instrument), None)
+    centred = [i.id for i in results.study.instruments if i.centring == "mrat"]
     return (f"Answers were collected with axiosphere {_version('axiosphere')} (Python; numpy {_version('numpy')}, pandas "
             f"{_version('pandas')}, scipy {_version('scipy')}, statsmodels {_version('statsmodels')}, pingouin "
-            f"{_version('pingouin')}). Value scores follow the ESS scoring key for the PVQ-21 (Schwartz, 2003), centred on each "
-            "respondent's mean rating (MRAT). Reliability is Cronbach's alpha with Feldt's confidence interval (Feldt et al., "
+            f"{_version('pingouin')}). Scale scores follow each instrument's scoring key (direction, reverse keys, minimum "
+            "valid items)" + (f"; scores of {', '.join(centred)} are centred on each respondent's mean rating (MRAT; "
+                              "Schwartz, 2003)" if centred else "") + ". Reliability is Cronbach's alpha with Feldt's confidence interval (Feldt et al., "
             "1987) and McDonald's omega total from a one-factor maximum-likelihood CFA (McDonald, 1999). Measurement invariance "
             "across cities was tested with multi-group CFA (configural, metric, scalar; Rosseel, 2012, conventions) and judged "
             f"by Chen's (2007) cut-offs, freeing non-invariant parameters by score tests. The {n_links} twin links were compared "
-            "with Welch's t tests and Hedges' g; p values were adjusted across scales by Holm's (1979) method. Value structure "
-            "was examined by ordinal MDS with Stress-1 judged against permuted data and by the randomisation test of "
-            "hypothesised order (Hubert & Arabie, 1987); city hierarchies were related to the pan-cultural baseline "
-            "(Schwartz & Bardi, 2001).")
+            "with Welch's t tests and Hedges' g; p values were adjusted across scales "
+            + {"holm": "by Holm's (1979) method.", "fdr_bh": "by Benjamini and Hochberg's (1995) method.",
+               "none": "not at all."}[results.plan.adjust]
+            + (" Value structure was examined by ordinal MDS with Stress-1 judged against permuted data and by the randomisation "
+               "test of hypothesised order (Hubert & Arabie, 1987)" if mapped else "")
+            + (f"; city hierarchies were related to the published baseline ({mapped.circumplex.baseline_source})"
+               if mapped and mapped.circumplex.baseline else "") + ("." if mapped else ""))
 
 
-def render_report(results: Any, folder: str | Path, *, formats: tuple[str, ...] = ("html", "pdf")) -> list[Path]:
+def render_report(results: StudyResults, folder: str | Path, *, formats: tuple[str, ...] = ("html", "pdf")) -> list[Path]:
     """Write ``report.html`` (and ``report.pdf``) into ``folder``."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -196,16 +239,16 @@ def render_report(results: Any, folder: str | Path, *, formats: tuple[str, ...] 
     return written
 
 
-def export_tables(results: Any, folder: str | Path) -> list[Path]:
+def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
     """Every report table as CSV, LaTeX (booktabs) and Word (.docx), and every figure as PDF, SVG and PNG."""
-    from reports import figures
+    from axiosphere.reports import figures
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     context = build_context(results, draw=False)  # the figures are saved as files below, not inlined
-    tables: list[Table] = [context["cities_table"], *context["reliability_tables"],
+    tables: list[Table] = [context["cities_table"], context["quality_table"], *context["reliability_tables"],
                            *[item["table"] for item in context["invariance"]]]
-    for key in ("quality_table", "comparison_table", "descriptives_table"):
+    for key in ("comparison_table", "descriptives_table"):
         if key in context:
             tables.append(context[key])
     written: list[Path] = []

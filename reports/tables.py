@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reports.apa import bounded, interval, number, p_value
+from axiosphere.reports.apa import bounded, interval, number, p_value
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ class Table:
                 + "\\end{table}\n")
 
 
-def reliability_table(result: Any, instrument: Any) -> Table:
-    """Cronbach's alpha per scale (rows) and city (columns), omega beside the pooled alpha."""
+def reliability_table(result: Any, instrument: Any, city_name: Callable[[str], str] = str) -> Table:
+    """Cronbach's alpha per scale (rows) and city (columns, named by ``city_name``), omega beside the pooled alpha."""
     groups = [g for g in dict.fromkeys(s.group for s in result.scales) if g is not None]
     rows = []
     for scale in dict.fromkeys(s.scale for s in result.scales):
@@ -58,13 +59,13 @@ def reliability_table(result: Any, instrument: Any) -> Table:
             row.append("" if cell is None else bounded(cell.mean_inter_item_r if cell.k == 2 else cell.alpha))
         rows.append(row)
     return Table(f"reliability_{instrument.id}", f"Reliability of the {instrument.id} scales, pooled and by city",
-                 ["Scale", "k", "α", "ω", *groups], rows,
+                 ["Scale", "k", "α", "ω", *map(city_name, groups)], rows,
                  "Cronbach's α (Feldt 95% CIs in the JSON output) and McDonald's ω total from a one-factor ML CFA; "
                  "two-item scales show the inter-item r instead (ω is not identified with two items). "
                  "Listwise deletion.", ["k"])
 
 
-def invariance_table(result: Any, title: str) -> Table:
+def invariance_table(result: Any, title: str, *, name: str | None = None) -> Table:
     rows = []
     for level in result.levels:
         fit, delta = level.fit, level.delta or {}
@@ -76,7 +77,7 @@ def invariance_table(result: Any, title: str) -> Table:
     freed = "; ".join(f"{f['param']} of {f['item']} in {f['group']}" for level in result.levels for f in level.freed)
     note = (f"Decisions by Chen's (2007) cut-offs: ΔCFI ≥ −{result.cutoffs['delta_cfi']:.3f} and "
             f"ΔRMSEA ≤ {result.cutoffs['delta_rmsea']:.3f}.") + (f" Freed for partial invariance: {freed}." if freed else "")
-    return Table(f"invariance_{title.replace(' ', '_')}", f"Measurement invariance of {title} across cities",
+    return Table(name or f"invariance_{title.replace(' ', '_')}", f"Measurement invariance of {title} across cities",
                  ["Model", "χ²", "df", "CFI", "TLI", "RMSEA", "90% CI", "SRMR", "ΔCFI", "ΔRMSEA", "Holds"], rows, note,
                  ["df"])
 

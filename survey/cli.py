@@ -15,7 +15,7 @@ def init(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing study.yaml."),
 ) -> None:
     """Write an example study.yaml: a hub town with four twins in three countries."""
-    from survey.study import init_study
+    from axiosphere.survey.study import init_study
 
     path = init_study(folder, force=force)
     print(f"wrote {path}")
@@ -28,11 +28,11 @@ def validate(
     json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """Check a study file: instruments, cities, languages, margins, quotas and twin links."""
-    from survey.study import load_study
+    from axiosphere.survey.study import load_study
 
     study = load_study(folder)
     if json:
-        from instruments.output import print_json
+        from axiosphere.instruments.output import print_json
 
         print_json({"valid": True, **study.summary()})
         return

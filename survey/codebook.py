@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from survey.export import STATA_MISSING, Column, ExportTable
+from axiosphere.survey.table import STATA_MISSING, Column, ExportTable
 
 _MEDIA = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "sav": "application/x-spss-sav",
           "dta": "application/x-stata-dta",

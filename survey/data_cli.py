@@ -19,15 +19,15 @@ def merge(
     json: bool = JSON,
 ) -> None:
     """Bring other devices' stores in: idempotent, never drops a row, reports interviews that differ."""
-    from survey.merge import merge_stores
-    from survey.store import Store
-    from survey.study import load_study
+    from axiosphere.survey.merge import merge_stores
+    from axiosphere.survey.store import Store
+    from axiosphere.survey.study import load_study
 
     study = load_study(study_dir)
     with Store.for_study(study.folder, study.id, create=True) as store:
         report = merge_stores(store, list(others))
     if json:
-        from instruments.output import print_json
+        from axiosphere.instruments.output import print_json
 
         print_json(report.to_dict())
         return
@@ -47,16 +47,16 @@ def export(
     json: bool = JSON,
 ) -> None:
     """One row per interview, one column per item, with a codebook (Markdown, datapackage.json, DDI XML)."""
-    from survey.export import build_table, write_export
-    from survey.store import Store
-    from survey.study import load_study
+    from axiosphere.survey.export import build_table, write_export
+    from axiosphere.survey.store import Store
+    from axiosphere.survey.study import load_study
 
     study = load_study(study_dir)
     with Store.for_study(study.folder, study.id) as store:
         table = build_table(study, store, include_incomplete=include_incomplete)
     written = write_export(table, out, format=format.lower())
     if json:
-        from instruments.output import print_json
+        from axiosphere.instruments.output import print_json
 
         print_json({"rows": len(table.frame), "columns": len(table.columns), "files": [str(p) for p in written]})
         return
@@ -74,16 +74,16 @@ def import_data(
     json: bool = JSON,
 ) -> None:
     """Import external data (an ESS or WVS download, a KoboToolbox export) through a column map."""
-    from survey.importer import import_file, read_map
-    from survey.store import Store
-    from survey.study import load_study
+    from axiosphere.survey.importer import import_file, read_map
+    from axiosphere.survey.store import Store
+    from axiosphere.survey.study import load_study
 
     study = load_study(study_dir)
     mapping = read_map(map, study)
     with Store.for_study(study.folder, study.id, create=True) as store:
         report = import_file(study, store, file, mapping, skip_invalid=skip_invalid)
     if json:
-        from instruments.output import print_json
+        from axiosphere.instruments.output import print_json
 
         print_json(report.to_dict())
         return

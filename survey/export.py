@@ -15,44 +15,15 @@ Example
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from instruments.errors import InputError
-from instruments.model import Instrument
-from survey.store import Store
-from survey.study import Study
-
-FORMATS = ("csv", "parquet", "sav", "dta", "xlsx")
-STATA_MISSING = {"dont_know": "d", "refused": "r"}
-
-
-@dataclass(frozen=True)
-class Column:
-    """What one exported column holds."""
-
-    name: str
-    label: str
-    kind: str  # "meta", "item", "option"
-    type: str  # "integer", "number", "string", "datetime"
-    values: dict[int, str] = field(default_factory=dict)
-    missing: dict[int, str] = field(default_factory=dict)
-    instrument: str | None = None
-    item: str | None = None
-    measure: str = "nominal"
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class ExportTable:
-    """The wide table and the description of each of its columns."""
-
-    frame: Any
-    columns: tuple[Column, ...]
-    study: str
-    statuses: tuple[str, ...]
-
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.model import Instrument
+from axiosphere.survey.codebook import write_codebook
+from axiosphere.survey.store import Store
+from axiosphere.survey.study import StudyDesign
+from axiosphere.survey.table import FORMATS, STATA_MISSING, Column, ExportTable
 
 _META = [
     Column("interview", "Interview id (UUID)", "meta", "string"),
@@ -69,7 +40,7 @@ _META = [
 ]
 
 
-def build_table(study: Study, store: Store, *, include_incomplete: bool = False) -> ExportTable:
+def build_table(study: StudyDesign, store: Store, *, include_incomplete: bool = False) -> ExportTable:
     """The study's answers as a wide table; only complete interviews unless ``include_incomplete``."""
     import pandas as pd
 
@@ -77,9 +48,11 @@ def build_table(study: Study, store: Store, *, include_incomplete: bool = False)
     records = [r for r in store.interviews() if r.status in statuses]
     wanted = {r.uuid for r in records}
     answers: dict[str, dict[str, tuple[Any, str | None]]] = defaultdict(dict)
-    for uuid, item, value, missing, status in store.latest_answers():
+    timings: list[tuple[str, str, str, str]] = []
+    for uuid, item, value, missing, status, shown, answered_at in store.latest_answers():
         if uuid in wanted and status == "answered":
             answers[uuid][item] = (value, missing)
+            timings.append((uuid, item, shown, answered_at))
     used = {uuid: [f"{i}@{v}#{h[:8]}" for i, v, h in specs] for uuid, specs in store.instruments_used().items()}
     columns = list(_META) + _item_columns(study, {item for a in answers.values() for item in a})
     rows = []
@@ -104,10 +77,16 @@ def build_table(study: Study, store: Store, *, include_incomplete: bool = False)
             frame[column.name] = frame[column.name].astype("Float64")
         elif column.type == "string" and column.kind != "meta":
             frame[column.name] = frame[column.name].astype("string")
-    return ExportTable(frame, tuple(columns), study.id, statuses)
+    kinds = pd.DataFrame([{item: kind for item, (_, kind) in answers.get(r.uuid, {}).items() if kind} for r in records],
+                         index=frame.index, dtype="object")
+    paradata = pd.DataFrame(timings, columns=["interview", "item", "shown_at", "answered_at"])
+    for name in ("shown_at", "answered_at"):
+        paradata[name] = pd.to_datetime(paradata[name], utc=True, format="ISO8601")
+    paradata["seconds"] = (paradata["answered_at"] - paradata["shown_at"]).dt.total_seconds()
+    return ExportTable(frame, tuple(columns), study.id, statuses, kinds, paradata)
 
 
-def _item_columns(study: Study, answered: set[str]) -> list[Column]:
+def _item_columns(study: StudyDesign, answered: set[str]) -> list[Column]:
     columns: list[Column] = []
     known: set[str] = set()
     codes = {c: n + 1 for n, c in enumerate(study.cities)}
@@ -146,7 +125,7 @@ def _item_column(instrument: Instrument, item_id: str, text: str) -> Column:
     return Column(item_id, _short(text), "item", "integer", values, missing, instrument.id, item_id, measure, text)
 
 
-def _cell(column: Column, answers: dict[str, tuple[Any, str | None]], study: Study, city: str) -> Any:
+def _cell(column: Column, answers: dict[str, tuple[Any, str | None]], study: StudyDesign, city: str) -> Any:
     if column.kind == "option":
         if column.item not in answers:
             return None
@@ -166,8 +145,6 @@ def _short(text: str, limit: int = 200) -> str:
 
 def write_export(table: ExportTable, path: str | Path, *, format: str | None = None) -> list[Path]:
     """Write the table in ``format`` (from the file name when not given) and its codebook beside it."""
-    from survey.codebook import write_codebook
-
     path = Path(path)
     format = format or path.suffix.lstrip(".").lower()
     if format not in FORMATS:

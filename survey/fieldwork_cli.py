@@ -12,7 +12,7 @@ survey_app = typer.Typer(help="Run interviews in the terminal, resume them, and 
 
 
 def _need_terminal() -> None:
-    from instruments.errors import InputError
+    from axiosphere.instruments.errors import InputError
 
     if not sys.stdin.isatty():
         raise InputError("survey run needs an interactive terminal (stdin is not a terminal); "
@@ -31,12 +31,12 @@ def run(
     _need_terminal()
     import secrets
 
-    from instruments.errors import InputError
-    from survey.interview import Flow
-    from survey.prompts import TerminalScreen
-    from survey.session import start
-    from survey.store import Store
-    from survey.study import load_study
+    from axiosphere.instruments.errors import InputError
+    from axiosphere.survey.interview import Flow
+    from axiosphere.survey.prompts import TerminalScreen
+    from axiosphere.survey.session import start
+    from axiosphere.survey.store import Store
+    from axiosphere.survey.study import load_study
 
     study = load_study(study_dir)
     if city not in study.cities:
@@ -56,11 +56,11 @@ def resume(
 ) -> None:
     """Continue a paused interview, or one a crash or a killed process left in progress."""
     _need_terminal()
-    from instruments.errors import InputError
-    from survey.prompts import TerminalScreen
-    from survey.session import resume as resume_interview
-    from survey.store import Store
-    from survey.study import load_study
+    from axiosphere.instruments.errors import InputError
+    from axiosphere.survey.prompts import TerminalScreen
+    from axiosphere.survey.session import resume as resume_interview
+    from axiosphere.survey.store import Store
+    from axiosphere.survey.study import load_study
 
     study = load_study(study_dir)
     with Store.for_study(study.folder, study.id) as store:
@@ -107,9 +107,9 @@ def status(
     json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """Interviews per city (complete, paused, interrupted, abandoned, refusals) and quota progress."""
-    from survey.status import fieldwork_status
-    from survey.store import STORE_FILE, Store
-    from survey.study import load_study
+    from axiosphere.survey.status import fieldwork_status
+    from axiosphere.survey.store import STORE_FILE, Store
+    from axiosphere.survey.study import load_study
 
     study = load_study(study_dir)
     if not (study.folder / STORE_FILE).exists():
@@ -118,7 +118,7 @@ def status(
     with Store.for_study(study.folder, study.id) as store:
         report = fieldwork_status(study, store)
     if json:
-        from instruments.output import print_json
+        from axiosphere.instruments.output import print_json
 
         print_json(report)
         return

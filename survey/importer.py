@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from instruments.errors import InputError, Problem
-from instruments.fields import Reader, describe, suggest
-from instruments.yamlsource import read_yaml
-from survey.interview import Flow
-from survey.store import Store, now
-from survey.study import Study
+from axiosphere.instruments.errors import InputError, Problem
+from axiosphere.instruments.fields import Reader, describe, suggest
+from axiosphere.instruments.yamlsource import read_yaml
+from axiosphere.survey.interview import Flow
+from axiosphere.survey.store import Store, now
+from axiosphere.survey.study import StudyDesign
 
 READERS = {".csv": "csv", ".xlsx": "xlsx", ".sav": "sav", ".dta": "dta"}
 RECODE_TARGETS = ("refused", "dont_know", "missing")
@@ -62,7 +62,7 @@ class ImportReport:
                 "skipped": self.skipped}
 
 
-def read_map(path: str | Path, study: Study) -> ColumnMap:
+def read_map(path: str | Path, study: StudyDesign) -> ColumnMap:
     """Read and check a column map against the study's items and cities."""
     reader, root = Reader.open(read_yaml(path))
     items = {i: inst for inst in study.instruments for i in inst.items}
@@ -129,7 +129,7 @@ def read_table(path: str | Path) -> Any:
         raise InputError(f"cannot read {path}: {type(exc).__name__}: {exc}") from None
 
 
-def import_file(study: Study, store: Store, path: str | Path, mapping: ColumnMap, *, skip_invalid: bool = False) -> ImportReport:
+def import_file(study: StudyDesign, store: Store, path: str | Path, mapping: ColumnMap, *, skip_invalid: bool = False) -> ImportReport:
     """Check every row and cell, then import all rows in one transaction (or none)."""
     path = Path(path)
     frame = read_table(path)
@@ -213,7 +213,7 @@ def _convert(raw: Any, item: str, flow: Flow, mapping: ColumnMap) -> tuple[Any, 
     return target, flow.missing_kind(i, target), None
 
 
-def _write(store: Store, study: Study, rows: list, mapping: ColumnMap, path: Path) -> None:
+def _write(store: Store, study: StudyDesign, rows: list, mapping: ColumnMap, path: Path) -> None:
     import json
 
     stamp = now()

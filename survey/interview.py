@@ -9,7 +9,7 @@ respondent's language and text form.
 
 Example
 -------
->>> from survey.study import load_study, init_study
+>>> from axiosphere.survey.study import load_study, init_study
 >>> import tempfile, pathlib
 >>> study = load_study(init_study(pathlib.Path(tempfile.mkdtemp()) / "s"))
 >>> flow = Flow(study, "orsha", seed=3)
@@ -26,8 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from instruments.model import Instrument, Item, Section
-from survey.study import Study
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.model import Instrument, Item, Section
+from axiosphere.survey.study import StudyDesign
 
 DONT_KNOW, REFUSED = "dont_know", "refused"
 
@@ -74,10 +75,10 @@ class Question:
 class Flow:
     """One respondent's interview plan and its navigation rules."""
 
-    def __init__(self, study: Study, city: str, *, seed: int, language: str | None = None,
+    def __init__(self, study: StudyDesign, city: str, *, seed: int, language: str | None = None,
                  second_language: str | None = None, order: Sequence[str] | None = None):
         if city not in study.cities:
-            raise ValueError(f"unknown city '{city}' (the study has {', '.join(study.cities)})")
+            raise InputError(f"unknown city '{city}' (the study has {', '.join(study.cities)})")
         self.study = study
         self.city = study.cities[city]
         self.language = language or self.city.language
@@ -85,14 +86,14 @@ class Flow:
         for instrument in study.instruments:
             for lang in filter(None, (self.language, self.second_language)):
                 if lang not in instrument.languages:
-                    raise ValueError(f"instrument '{instrument.id}' has no '{lang}' texts (it has {', '.join(instrument.languages)})")
+                    raise InputError(f"instrument '{instrument.id}' has no '{lang}' texts (it has {', '.join(instrument.languages)})")
         self.seed = seed
         planned = self._plan(seed)
         if order is not None:
             by_id = {s.item.id: s for s in planned}
             unknown = [i for i in order if i not in by_id]
             if unknown or len(order) != len(planned):
-                raise ValueError(f"the stored question order does not match the study's instruments (unknown: {unknown})")
+                raise InputError(f"the stored question order does not match the study's instruments (unknown: {unknown})")
             planned = [by_id[i] for i in order]
         self.steps: list[Step] = planned
         self.index = {s.item.id: n for n, s in enumerate(self.steps)}

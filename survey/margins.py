@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from instruments.errors import InputError
-from survey.study import Study, load_study
+from axiosphere.instruments.errors import InputError
+from axiosphere.survey.study import StudyDesign, load_study
 
 SEX, AGE = "sex", "age_band"
 
 
-def margin_columns(study_dir: str | Path, frame: Any) -> tuple[Study, Any, dict[str, dict[str, dict[str, float]]]]:
+def margin_columns(study_dir: str | Path, frame: Any) -> tuple[StudyDesign, Any, dict[str, dict[str, dict[str, float]]]]:
     """The study, ``frame`` with ``sex`` and ``age_band`` columns (names, bands) added, and each city's margins."""
     study = load_study(study_dir)
     if "city" not in frame.columns:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from survey.store import INTERVIEW_COLUMNS, Store
+from axiosphere.survey.store import INTERVIEW_COLUMNS, Store
 
 _STATUS_RANK = "CASE {t}.status WHEN 'complete' THEN 4 WHEN 'abandoned' THEN 3 WHEN 'refused' THEN 3 WHEN 'paused' THEN 2 ELSE 1 END"
 _INTERVIEW_ORDER = f"{{t}}.updated_at || '|' || {_STATUS_RANK} || '|' || {{t}}.status || '|' || {{t}}.uuid"

@@ -17,8 +17,8 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from survey.interview import Option, Question
-from survey.session import BACK, Interrupted
+from axiosphere.survey.interview import Option, Question
+from axiosphere.survey.session import BACK, Interrupted
 
 MISSING_KEYS = {"dont_know": "d", "refused": "r"}
 # Letters for codes that are not single digits; b, d and r are taken by back and the missing codes.
@@ -28,7 +28,7 @@ _LETTERS = "tacefghijklmnopqsuvwxyz"
 def shortcut_keys(options: tuple[Option, ...]) -> list[str]:
     """The key for each option: its own digit where it is one, else the next free letter.
 
-    >>> from survey.interview import Option
+    >>> from axiosphere.survey.interview import Option
     >>> shortcut_keys(tuple(Option(v, str(v)) for v in range(11)))[-3:]
     ['8', '9', 't']
     """

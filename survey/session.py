@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from survey.interview import Flow, Question
-from survey.store import Answer, Store
+from axiosphere.instruments.errors import InputError
+from axiosphere.survey.interview import Flow, Question
+from axiosphere.survey.store import Answer, Store
 
 
 class _Back:
@@ -71,7 +72,7 @@ def resume(store: Store, study: Any, screen: Screen, *, interview: str) -> Outco
     """Continue an interview at its first unanswered question."""
     record = store.interview(interview)
     if record.status in ("complete", "abandoned", "refused"):
-        raise ValueError(f"interview {interview} is {record.status} and cannot be resumed")
+        raise InputError(f"interview {interview} is {record.status} and cannot be resumed")
     flow = Flow(study, record.city, seed=record.seed, language=record.language,
                 second_language=record.second_language, order=record.item_order)
     store.log(interview, "resume", "after a crash" if record.crashed else "")

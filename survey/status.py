@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from survey.store import Store
-from survey.study import Study
+from axiosphere.survey.store import Store
+from axiosphere.survey.study import StudyDesign
 
 
-def fieldwork_status(study: Study, store: Store) -> dict[str, Any]:
+def fieldwork_status(study: StudyDesign, store: Store) -> dict[str, Any]:
     """Counts per city (complete, in progress, paused, crashed, abandoned, refused) and quota progress.
 
     Example
@@ -26,7 +26,7 @@ def fieldwork_status(study: Study, store: Store) -> dict[str, Any]:
         sex_names = {p.value: p.name or str(p.value) for p in owner.response_scales[sex_item.scale].points}
     wanted = {i.id for i in (sex_item, age_item) if i is not None}
     roles: dict[str, dict[str, Any]] = {}
-    for uuid, item, value, missing, status in store.latest_answers():
+    for uuid, item, value, missing, status, *_ in store.latest_answers():
         if item in wanted and status == "answered" and missing is None:
             roles.setdefault(uuid, {})[item] = value
     cities = []

@@ -35,8 +35,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from instruments.errors import InputError
-from survey.schema import SCHEMA_VERSION, migrate
+from axiosphere.instruments.errors import InputError
+from axiosphere.survey.schema import SCHEMA_VERSION, migrate
 
 STORE_FILE = "responses.sqlite"
 STATUSES = ("in_progress", "paused", "complete", "abandoned", "refused")
@@ -308,19 +308,15 @@ class Store:
 
     # -- reading -----------------------------------------------------------------
 
-    def events(self, interview: str) -> list[tuple[str, str, str]]:
-        """The interview's paradata log: (time, kind, detail), oldest first."""
-        return [tuple(r) for r in self.db.execute(
-            "SELECT at, kind, detail FROM events WHERE interview = ? ORDER BY at", (self._id(interview),))]
-
-    def latest_answers(self) -> Iterator[tuple[str, str, Any, str | None, str]]:
-        """(interview uuid, item, value, missing, status) of the latest revision of every answer in the store."""
+    def latest_answers(self) -> Iterator[tuple[str, str, Any, str | None, str, str, str]]:
+        """(interview uuid, item, value, missing, status, shown_at, answered_at) of the latest revision of every answer."""
         rows = self.db.execute(
-            "SELECT i.uuid, a.item, a.value, a.missing, a.status FROM answers a JOIN interviews i ON i.id = a.interview"
+            "SELECT i.uuid, a.item, a.value, a.missing, a.status, a.shown_at, a.answered_at FROM answers a"
+            " JOIN interviews i ON i.id = a.interview"
             " WHERE NOT EXISTS (SELECT 1 FROM answers b WHERE b.interview = a.interview AND b.item = a.item"
             " AND b.revision > a.revision)")
-        for uuid, item, value, missing, status in rows:
-            yield uuid, item, json.loads(value), missing, status
+        for uuid, item, value, missing, status, shown, answered in rows:
+            yield uuid, item, json.loads(value), missing, status, shown, answered
 
     def instruments_used(self) -> dict[str, list[tuple[str, str, str]]]:
         """Instrument id, version and content hash of every interview, in the order asked."""
@@ -351,11 +347,6 @@ class Store:
             (self._id(interview),),
         )
         return {r[0]: Answer(r[0], json.loads(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows}
-
-    def instruments_of(self, interview: str) -> list[tuple[str, str, str]]:
-        return [tuple(r) for r in self.db.execute(
-            "SELECT instrument, version, content_hash FROM interview_instruments WHERE interview = ? ORDER BY position",
-            (self._id(interview),))]
 
     def resumable(self) -> list[InterviewRecord]:
         """Paused interviews and those a killed process left in progress."""

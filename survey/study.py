@@ -7,7 +7,7 @@ Twinning is a network, not a list of pairs: a hub town may have many twins.
 Example
 -------
 >>> import tempfile, pathlib
->>> from survey.study import init_study, load_study
+>>> from axiosphere.survey.study import init_study, load_study
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "orsha"
 >>> _ = init_study(folder)
 >>> study = load_study(folder)
@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from instruments.errors import InputError
-from instruments.fields import LANGUAGE, Node, Reader, describe, suggest
-from instruments.model import Instrument
-from instruments.yamlsource import read_yaml
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.fields import LANGUAGE, Node, Reader, describe, suggest
+from axiosphere.instruments.model import QUALITY_FLAGS, Instrument
+from axiosphere.instruments.yamlsource import read_yaml
 
 STUDY_FILE = "study.yaml"
 _BAND = re.compile(r"^(\d+)\s*(?:-\s*(\d+)|\+)$")
@@ -78,7 +78,7 @@ class Link:
 
 
 @dataclass(frozen=True)
-class Study:
+class StudyDesign:
     """A validated study. Build it with :func:`load_study`."""
 
     id: str
@@ -90,6 +90,7 @@ class Study:
     age_bands: tuple[AgeBand, ...] = ()
     options: Mapping[str, str] = field(default_factory=dict)
     file: Path | None = None
+    exclusions: Mapping[str, Any] = field(default_factory=dict)
 
     def twins(self, city: str) -> tuple[str, ...]:
         """Cities twinned with ``city``, in the order the links are written."""
@@ -112,6 +113,7 @@ class Study:
             "file": str(self.file),
             "instruments": [{"id": i.id, "version": i.version, "content_hash": i.content_hash} for i in self.instruments],
             "options": dict(self.options),
+            "exclusions": dict(self.exclusions),
             "cities": [
                 {"id": c.id, "name": c.display_name(), "country": c.country, "language": c.language,
                  "second_language": c.second_language, "twins": list(self.twins(c.id)),
@@ -123,7 +125,7 @@ class Study:
         }
 
 
-def load_study(folder: str | Path) -> Study:
+def load_study(folder: str | Path) -> StudyDesign:
     """Load and validate ``folder/study.yaml`` (or a study file given directly).
 
     Raises
@@ -132,7 +134,7 @@ def load_study(folder: str | Path) -> Study:
         With every problem found: unknown instruments or cities, links to unknown
         cities, languages an instrument lacks, margins that do not add up, ...
     """
-    from instruments.registry import resolve_instrument
+    from axiosphere.instruments.registry import resolve_instrument
 
     path = Path(folder)
     if path.is_dir():
@@ -173,10 +175,33 @@ def load_study(folder: str | Path) -> Study:
             continue
         cities[city.id] = city
     links = _read_links(root, cities)
+    exclusions = _read_exclusions(root)
     root.finish()
     if reader.problems:
         raise InputError(sorted(reader.problems, key=lambda p: p.line or 0))
-    return Study(study_id, title, path.parent, tuple(instruments), cities, tuple(links), tuple(bands), options, path)
+    return StudyDesign(study_id, title, path.parent, tuple(instruments), cities, tuple(links), tuple(bands), options, path,
+                       exclusions)
+
+
+def _read_exclusions(root: Node) -> dict[str, Any]:
+    """The study's exclusion policy: thresholds of the quality flags and which flags exclude an interview."""
+    node = root.child("exclusions")
+    if node is None:
+        return {}
+    rules: dict[str, Any] = {}
+    for key, kind in (("straightline_min", int), ("max_missing", int), ("min_seconds_per_item", (int, float))):
+        value = node.get(key, kind, required=False, check=lambda v: None if v >= 0 else f"expected 0 or more, got {v}")
+        if value is not None:
+            rules[key] = value
+    flags = node.get("exclude", list, required=False)
+    if flags is not None:
+        unknown = [str(f) for f in flags if f not in QUALITY_FLAGS]
+        if unknown:
+            node.error("exclude", f"unknown quality flag(s) {', '.join(unknown)} (known: {', '.join(QUALITY_FLAGS)})")
+        else:
+            rules["exclude"] = list(flags)
+    node.finish()
+    return rules
 
 
 def _check_shared_items(root: Node, instruments: list[Instrument]) -> None:

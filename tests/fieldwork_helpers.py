@@ -7,25 +7,25 @@ import shutil
 from pathlib import Path
 
 from conftest import DATA
-from survey.interview import Flow
-from survey.session import start
-from survey.simulate import ScriptedScreen, random_policy
-from survey.store import Store
-from survey.study import Study, init_study, load_study
+from axiosphere.survey.interview import Flow
+from axiosphere.survey.session import start
+from axiosphere.survey.simulate import ScriptedScreen, random_policy
+from axiosphere.survey.store import Store
+from axiosphere.survey.study import StudyDesign, init_study, load_study
 
 
-def mini_study(folder: Path) -> Study:
+def mini_study(folder: Path) -> StudyDesign:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(DATA / "mini.yaml", folder / "mini.yaml")
     shutil.copy(DATA / "mini-study.yaml", folder / "study.yaml")
     return load_study(folder)
 
 
-def bundled_study(folder: Path) -> Study:
+def bundled_study(folder: Path) -> StudyDesign:
     return load_study(init_study(folder))
 
 
-def simulate(study: Study, store: Store, n: int, *, seed: int = 0, interviewer: str = "sim") -> list[str]:
+def simulate(study: StudyDesign, store: Store, n: int, *, seed: int = 0, interviewer: str = "sim") -> list[str]:
     rng = random.Random(seed)
     cities = list(study.cities)
     done = []

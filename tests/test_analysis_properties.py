@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from analysis.compare import compare
-from analysis.reliability import reliability
-from analysis.scoring import rating_items, score
-from instruments import resolve_instrument
+from axiosphere.analysis.compare import compare
+from axiosphere.analysis.reliability import reliability
+from axiosphere.analysis.scoring import rating_items, score
+from axiosphere.instruments import resolve_instrument
 
 PVQ = resolve_instrument("pvq21")
 ITEMS = rating_items(PVQ)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from instruments import bundled_names, resolve_instrument
+from axiosphere.instruments import bundled_names, resolve_instrument
 
 # Source: S. H. Schwartz, "Computing scores for the 10 human values", ESS data
 # documentation (Human Values Scale, items numbered as in the ESS questionnaire):

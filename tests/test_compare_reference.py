@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.compare import compare
+from axiosphere.analysis.compare import compare
 from reference_data import VALUES, cities
 
 REF = VALUES["cities"]

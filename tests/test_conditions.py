@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from instruments.conditions import ConditionError, parse_condition
+from axiosphere.instruments.conditions import ConditionError, parse_condition
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 
 from axiosphere.pipeline import run_demo
 from conftest import run_cli
-from reports.apa import bounded, number
+from axiosphere.reports.apa import bounded, number
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -106,8 +106,8 @@ def test_report_bad_input(tmp_path):
     run_cli("study", "init", str(tmp_path / "empty"))
     none = run_cli("report", str(tmp_path / "empty"))
     assert none.returncode == 2 and "no interviews in" in none.stderr
-    from survey.store import Store
-    from survey.study import load_study
+    from axiosphere.survey.store import Store
+    from axiosphere.survey.study import load_study
 
     study = load_study(tmp_path / "empty")
     Store.for_study(study.folder, study.id, create=True).close()
@@ -141,13 +141,13 @@ def test_plan_naming_an_unknown_scale_or_city_is_a_clear_error(demo, tmp_path):
 
 
 def test_a_city_without_complete_interviews_is_left_out_with_the_rest_reported(tmp_path):
-    from survey.study import init_study, load_study
+    from axiosphere.survey.study import init_study, load_study
 
     folder = tmp_path / "s"
     init_study(folder)
     study = load_study(folder)
     run_demo_without = run_demo(folder, seed=5, scale=0.08)
-    from survey.store import Store
+    from axiosphere.survey.store import Store
 
     with Store.for_study(study.folder, study.id) as store:
         store.db.execute("UPDATE interviews SET status = 'paused' WHERE city = 'tver'")
@@ -185,8 +185,8 @@ def test_the_demo_model_ships_with_the_package():
     import tomllib
     from pathlib import Path
 
-    import survey
-    from survey.demo import MODEL_FILE
+    import axiosphere.survey as survey
+    from axiosphere.survey.demo import MODEL_FILE
 
     assert MODEL_FILE.parent == Path(survey.__file__).parent and MODEL_FILE.is_file()
     config = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8"))

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import run_cli
 from fieldwork_helpers import bundled_study, simulate
-from survey.export import build_table, write_export
-from survey.store import Store
+from axiosphere.survey.export import build_table, write_export
+from axiosphere.survey.store import Store
 
 
 @pytest.fixture(scope="module")

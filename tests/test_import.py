@@ -10,9 +10,9 @@ import pytest
 
 from conftest import run_cli
 from fieldwork_helpers import bundled_study
-from instruments.errors import InputError
-from survey.importer import import_file, read_map
-from survey.store import Store
+from axiosphere.instruments.errors import InputError
+from axiosphere.survey.importer import import_file, read_map
+from axiosphere.survey.store import Store
 
 ESS_MAP = """
 city: {column: cntry, values: {BY: orsha, RU: smolensk}}

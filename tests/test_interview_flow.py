@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fieldwork_helpers import bundled_study, mini_study
-from survey.interview import Flow
-from survey.store import Answer
+from axiosphere.survey.interview import Flow
+from axiosphere.survey.store import Answer
 
 
 def answered(**values):

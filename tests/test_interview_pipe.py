@@ -10,11 +10,11 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from conftest import DATA
-from survey.interview import Flow
-from survey.prompts import TerminalScreen
-from survey.session import resume, start
-from survey.store import Store
-from survey.study import init_study, load_study
+from axiosphere.survey.interview import Flow
+from axiosphere.survey.prompts import TerminalScreen
+from axiosphere.survey.session import resume, start
+from axiosphere.survey.store import Store
+from axiosphere.survey.study import init_study, load_study
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.invariance import latent_means, measurement_invariance
+from axiosphere.analysis.invariance import latent_means, measurement_invariance
 from conftest import run_cli
 
 REFERENCE = Path(__file__).parent / "reference"

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA
-from instruments.errors import InputError
-from instruments.load import parse_instrument
-from instruments.yamlsource import parse_yaml
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.load import parse_instrument
+from axiosphere.instruments.yamlsource import parse_yaml
 
 LINES = (DATA / "mini.yaml").read_text(encoding="utf-8").splitlines()
 TOKENS = ["", "1", "-1", "x", "true", "null", "[]", "{}", "'a'", "rating", "choice", "t1", "agree", "{city}", "ru"]

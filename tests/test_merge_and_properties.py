@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 
 from conftest import run_cli
 from fieldwork_helpers import mini_study, simulate
-from instruments.errors import InputError
-from survey.export import build_table
-from survey.interview import Flow
-from survey.merge import merge_stores
-from survey.session import BACK, Interrupted, resume, start
-from survey.simulate import ScriptedScreen
-from survey.store import Store
+from axiosphere.instruments.errors import InputError
+from axiosphere.survey.export import build_table
+from axiosphere.survey.interview import Flow
+from axiosphere.survey.merge import merge_stores
+from axiosphere.survey.session import BACK, Interrupted, resume, start
+from axiosphere.survey.simulate import ScriptedScreen
+from axiosphere.survey.store import Store
 
 TABLES = ["interviews", "interview_instruments", "answers", "events"]
 

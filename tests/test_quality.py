@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.quality import QualityPolicy, quality_flags
+from axiosphere.analysis.quality import QualityPolicy, quality_flags
 from conftest import run_cli
-from instruments import resolve_instrument
-from instruments.errors import InputError
+from axiosphere.instruments import resolve_instrument
+from axiosphere.instruments.errors import InputError
 
 PVQ = resolve_instrument("pvq21")
 ITEMS = [i for i in PVQ.item_order() if PVQ.items[i].type == "rating"]
@@ -60,7 +60,7 @@ def test_thresholds_attention_checks_and_paradata_are_parameters():
 
 def test_quality_and_weights_commands_on_a_study(tmp_path):
     from fieldwork_helpers import bundled_study, simulate
-    from survey.store import Store
+    from axiosphere.survey.store import Store
 
     study = bundled_study(tmp_path / "s")
     with Store.for_study(study.folder, study.id, create=True) as store:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.reliability import reliability
+from axiosphere.analysis.reliability import reliability
 from reference_data import VALUES, bfi
 
 SCALES = ["A", "C", "E", "N", "O"]
@@ -40,7 +40,7 @@ def test_omega_total_equals_semtools(scale):
 def test_one_factor_fit_equals_lavaan():
     import numpy as np
 
-    from analysis.cfa import fit_one_factor
+    from axiosphere.analysis.cfa import fit_one_factor
 
     keys = VALUES["bfi"]["keys"]["N"]
     data = bfi()[[k.lstrip("-") for k in keys]].dropna()

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.load import load, recode_missing
-from analysis.scoring import keyed_items, score
-from instruments import resolve_instrument
-from instruments.load import load_instrument
+from axiosphere.analysis.load import load, recode_missing
+from axiosphere.analysis.scoring import keyed_items, score
+from axiosphere.instruments import resolve_instrument
+from axiosphere.instruments.load import load_instrument
 from conftest import DATA
 
 PVQ = resolve_instrument("pvq21")
@@ -59,8 +59,8 @@ def test_recode_missing_counts_dont_know_and_refused_apart():
 
 def test_load_files_and_study_folders(tmp_path):
     from fieldwork_helpers import bundled_study, simulate
-    from survey.export import build_table, write_export
-    from survey.store import Store
+    from axiosphere.survey.export import build_table, write_export
+    from axiosphere.survey.store import Store
 
     study = bundled_study(tmp_path / "s")
     with Store.for_study(study.folder, study.id, create=True) as store:

@@ -11,8 +11,8 @@ import uuid
 import pytest
 
 from conftest import run_cli
-from instruments.errors import InputError
-from survey.store import Store, StoreError
+from axiosphere.instruments.errors import InputError
+from axiosphere.survey.store import Store, StoreError
 
 
 def new_store(tmp_path, study_id="s1"):
@@ -51,7 +51,7 @@ def test_reopening_keeps_device_and_study(tmp_path):
 
 WRITER = textwrap.dedent("""
     import sys
-    from survey.store import Store
+    from axiosphere.survey.store import Store
     store = Store.open(sys.argv[1])
     interview = store.start_interview(city="narva", interviewer=sys.argv[2], language="ru", seed=1,
                                       instruments=[("mini", "0.1", "h")], item_order=["a"])

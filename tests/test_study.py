@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA
-from instruments.errors import InputError
-from survey.study import init_study, load_study
+from axiosphere.instruments.errors import InputError
+from axiosphere.survey.study import init_study, load_study
 
 
 @pytest.fixture

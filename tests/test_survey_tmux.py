@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from conftest import DATA
-from survey.store import Store
+from axiosphere.survey.store import Store
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),

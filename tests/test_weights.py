@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.weights import rake
-from instruments.errors import InputError
+from axiosphere.analysis.weights import rake
+from axiosphere.instruments.errors import InputError
 from reference_data import VALUES, cities
 
 REF = VALUES["cities"]["rake"]

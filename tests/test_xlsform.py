@@ -10,14 +10,14 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from conftest import run_cli
-from instruments.errors import InputError
-from instruments.load import load_instrument
-from instruments.xlsform import convert_xlsform
-from survey.interview import Flow
-from survey.prompts import TerminalScreen
-from survey.session import start
-from survey.store import Store
-from survey.study import load_study
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.load import load_instrument
+from axiosphere.instruments.xlsform import convert_xlsform
+from axiosphere.survey.interview import Flow
+from axiosphere.survey.prompts import TerminalScreen
+from axiosphere.survey.session import start
+from axiosphere.survey.store import Store
+from axiosphere.survey.study import load_study
 
 SURVEY = [
     ["type", "name", "label::English (en)", "label::Russian (ru)", "relevant", "required", "constraint", "hint::English (en)", "hint::Russian (ru)"],

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from instruments.errors import InputError
-from instruments.yamlsource import parse_yaml, read_yaml
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.yamlsource import parse_yaml, read_yaml
 
 
 def test_lines_are_kept_for_keys_and_list_entries():

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from instruments import resolve_instrument
-from survey.simulate import circumplex_answers as _answers
+from axiosphere.instruments import resolve_instrument
+from axiosphere.survey.simulate import circumplex_answers as _answers
 
 PVQ = resolve_instrument("pvq21")
 

@@ -5,10 +5,10 @@
 
 from pathlib import Path
 
-from analysis.valuemap import value_map
-from instruments import resolve_instrument
-from reports.figures import draw_value_maps
-from survey.simulate import circumplex_answers
+from axiosphere.analysis.valuemap import value_map
+from axiosphere.instruments import resolve_instrument
+from axiosphere.reports.figures import draw_value_maps
+from axiosphere.survey.simulate import circumplex_answers
 
 pvq = resolve_instrument("pvq21")
 cities = {"orsha": (-0.2, 0.5), "smolensk": (0.0, 0.35), "tver": (0.35, 0.1), "minsk-mazowiecki": (0.2, -0.2),

@@ -15,10 +15,10 @@ from axiosphere import __version__
 from axiosphere.analyze_cli import analyze_app
 from axiosphere.demo_cli import demo, report
 from axiosphere.map_cli import map_command
-from instruments.cli import app as instruments_app
-from survey.cli import study_app
-from survey.data_cli import data_app
-from survey.fieldwork_cli import survey_app
+from axiosphere.instruments.cli import app as instruments_app
+from axiosphere.survey.cli import study_app
+from axiosphere.survey.data_cli import data_app
+from axiosphere.survey.fieldwork_cli import survey_app
 
 app = typer.Typer(
     name="axiosphere",
@@ -53,7 +53,7 @@ def _root(
 
 def main() -> None:
     """Run the command line; bad input becomes one line per problem and exit status 2."""
-    from instruments.errors import InputError
+    from axiosphere.instruments.errors import InputError
 
     try:
         app()

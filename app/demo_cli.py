@@ -45,7 +45,7 @@ class _Progress:
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from instruments.errors import InputError
+    from axiosphere.instruments.errors import InputError
 
     chosen = tuple(f.strip() for f in text.split(",") if f.strip())
     bad = [f for f in chosen if f not in ("html", "pdf")]
@@ -69,7 +69,7 @@ def demo(
     print(f"demo study: {outcome['study']} ({outcome['interviews']} interviews in {out / 'responses.sqlite'})")
     for path in outcome["report"]:
         print(f"report: {path}")
-    print(f"next: axiosphere survey status {out}   |   axiosphere analyze reliability {out} --instrument pvq21 --by city")
+    print(f"next: axiosphere survey status {out}   |   the commands in the report's appendix reproduce each table")
 
 
 def report(
@@ -82,7 +82,7 @@ def report(
 ) -> None:
     """The study report: study, data quality, reliability, invariance, comparisons, value maps, methods."""
     from axiosphere.pipeline import analyse_study
-    from reports.render import export_tables, render_report
+    from axiosphere.reports.render import export_tables, render_report
 
     formats = _formats(format)
     folder = out or Path(study_dir) / "report"

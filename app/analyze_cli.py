@@ -1,7 +1,7 @@
 """``axiosphere analyze``: reliability, comparisons, quality flags and weights from the command line.
 
-Lives in the axiosphere package because it joins analysis (statistics on DataFrames)
-with survey (a study's twin links, population margins and age bands).
+Every command opens its data with :func:`axiosphere.open_study`, so the study's one exclusion
+policy (``--keep-flagged`` to keep flagged interviews) and options apply as in the report.
 """
 
 from __future__ import annotations
@@ -25,26 +25,39 @@ def _split(values: Optional[list[str]]) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
-def _load(data: Path, instrument: Optional[str], exclude_flagged: bool = False) -> tuple[Any, Any]:
-    from analysis.load import load
-    from instruments.registry import resolve_instrument
-
-    chosen = resolve_instrument(instrument) if instrument else None
-    frame = load(data, chosen)
-    if exclude_flagged:
-        from analysis.load import matching_instruments
-        from analysis.quality import quality_flags
-
-        for reference in [i for i in matching_instruments(frame.columns) if i.quality.straightline_min]:
-            frame = frame[quality_flags(frame, reference).keep().to_numpy()]
-    return frame, chosen
+EXCLUDE = typer.Option(None, "--exclude-flagged/--keep-flagged",
+                       help="Leave out (default) or keep the interviews the study's exclusion policy flags.")
+PLAN = typer.Option(None, "--plan", help="A report plan: its cities and exclusion rules apply (as in the report).")
+LINKS = typer.Option(None, "--links", help="For a data file: a study folder whose cities, twin links and options apply.")
 
 
-EXCLUDE = typer.Option(False, "--exclude-flagged", help="Drop interviews flagged by the quality checks (as the report does).")
+def _open(data: Path, instruments: list[str], exclude_flagged: Optional[bool], plan: Optional[Path] = None,
+          links: Optional[Path] = None) -> Any:
+    """The study (or data file) under the one exclusion policy, as the report opens it."""
+    from axiosphere.study import open_study
+
+    study = open_study(data, instruments=instruments or None, links=links, keep_flagged=exclude_flagged is False)
+    if plan is not None:
+        from axiosphere.pipeline import apply_plan
+        from axiosphere.plan import read_plan
+
+        study = apply_plan(study, read_plan(plan, study))
+    return study
+
+
+def _instrument(study: Any, name: str) -> Any:
+    """The study's instrument ``name``, else a bundled instrument or file of that name."""
+    from axiosphere.instruments.registry import resolve_instrument
+
+    return next((i for i in study.instruments if i.id == name), None) or resolve_instrument(name)
+
+
+def _note(study: Any) -> None:
+    print(f"note: {study.exclusion.note}")
 
 
 def _emit(document: dict[str, Any]) -> None:
-    from instruments.output import print_json
+    from axiosphere.instruments.output import print_json
 
     print_json(document)
 
@@ -62,15 +75,16 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     Console().print(table)
 
 
-def _source(data: Path, instrument: Optional[str], items: Optional[list[str]], exclude_flagged: bool) -> tuple[Any, Any, list[str]]:
-    """The data, the instrument (or None) and the custom items: exactly one of --instrument and --items."""
-    from instruments.errors import InputError
+def _source(data: Path, instrument: Optional[str], items: Optional[list[str]], exclude_flagged: Optional[bool],
+            plan: Optional[Path], links: Optional[Path] = None) -> tuple[Any, Any, list[str]]:
+    """The study, the instrument (or None) and the custom items: exactly one of --instrument and --items."""
+    from axiosphere.instruments.errors import InputError
 
     item_list = _split(items)
     if (instrument is None) == (not item_list):
         raise InputError("give either --instrument (with optional --scale) or --items")
-    frame, chosen = _load(data, instrument, exclude_flagged)
-    return frame, chosen, item_list
+    study = _open(data, [instrument] if instrument else [], exclude_flagged, plan, links)
+    return study, _instrument(study, instrument) if instrument else None, item_list
 
 
 @analyze_app.command("reliability")
@@ -80,20 +94,21 @@ def reliability(
     by: Optional[str] = typer.Option(None, "--by", help="Also per group of this column (e.g. city)."),
     missing: str = typer.Option("listwise", "--missing", help="listwise (default) or pairwise (as R psych)."),
     ci: str = typer.Option("feldt", "--ci", help="feldt (default) or bootstrap."),
-    exclude_flagged: bool = EXCLUDE,
+    exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:
     """Alpha with 95% CI, standardised alpha, omega total, item statistics: pooled and by group."""
-    from analysis.reliability import instrument_reliability, reliability as custom
-    from reports.apa import bounded, interval
+    from axiosphere.analysis.reliability import instrument_reliability, reliability as custom
+    from axiosphere.reports.apa import bounded, interval
 
-    frame, chosen, item_list = _source(data, instrument, items, exclude_flagged)
+    study, chosen, item_list = _source(data, instrument, items, exclude_flagged, plan)
     if chosen is not None:
-        result = instrument_reliability(frame, chosen, scales=_split(scale) or None, by=by, missing=missing, ci=ci)
+        result = instrument_reliability(study.data, chosen, scales=_split(scale) or None, by=by, missing=missing, ci=ci,
+                                        options={k: v for k, v in study.options.items() if k in chosen.options})
     else:
-        result = custom(frame, item_list, reverse=_split(reverse), by=by, missing=missing, ci=ci)
+        result = custom(study.data, item_list, reverse=_split(reverse), by=by, missing=missing, ci=ci)
     if json:
-        _emit(result.to_dict())
+        _emit({**result.to_dict(), "exclusions": study.exclusion.to_dict()})
         return
     rows = [[s.scale, s.group or "all", s.n, s.k, bounded(s.alpha), interval(*(s.alpha_ci or (None, None)), bounded_values=True),
              bounded(s.std_alpha), bounded(s.omega_total), bounded(s.mean_inter_item_r), bounded(s.spearman_brown)]
@@ -103,14 +118,15 @@ def reliability(
     for s in result.scales:
         for warning in s.warnings:
             print(f"note: {s.scale} ({s.group or 'all'}): {warning}")
+    _note(study)
 
 
-def _scores(frame: Any, chosen: Any, scale: list[str], items: list[str], reverse: list[str], raw: bool) -> tuple[Any, list[str], str]:
+def _scores(study: Any, chosen: list[Any], scale: list[str], items: list[str], reverse: list[str], raw: bool) -> tuple[Any, list[str], str]:
     """Score columns to compare, and whether they are centred."""
-    from analysis.scoring import score
-    from instruments.errors import InputError
+    from axiosphere.instruments.errors import InputError
 
-    if chosen is None:
+    frame = study.data
+    if not chosen:
         for column in items:
             if column not in frame.columns:
                 raise InputError(f"no column '{column}' in the data")
@@ -121,47 +137,59 @@ def _scores(frame: Any, chosen: Any, scale: list[str], items: list[str], reverse
                 block[column] = low + high - block[column]
         valid = block.notna().sum(axis=1)
         return frame.assign(custom=block.mean(axis=1).where(valid >= (len(items) + 1) // 2)), ["custom"], "raw"
-    try:
-        scores = score(frame, chosen)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-    chosen_scales = scale or list(chosen.scales)
-    unknown = [s for s in chosen_scales if s not in chosen.scales]
+    known = {s: i for i in chosen for s in i.scales}
+    unknown = [s for s in scale if s not in known]
     if unknown:
-        raise InputError(f"instrument '{chosen.id}' has no scale {', '.join(unknown)}")
-    table = scores.raw if raw or scores.centred is None else scores.centred
-    kind = "raw" if raw or scores.centred is None else "centred (MRAT)"
-    return frame.drop(columns=[c for c in chosen_scales if c in frame.columns]).join(table[chosen_scales]), chosen_scales, kind
+        raise InputError(f"no scale {', '.join(unknown)} in {', '.join(i.id for i in chosen)}")
+    columns, kinds, tables = [], set(), {}
+    for instrument in chosen:
+        picked = [s for s in scale if known[s] is instrument] if scale else list(instrument.scales)
+        if not picked:
+            continue
+        scores = study.scores(instrument, centre="none" if raw else None)
+        table = scores.centred if scores.centred is not None else scores.raw
+        kinds.add("centred (MRAT)" if scores.centred is not None else "raw")
+        for name in picked:
+            tables[name] = table[name]
+            columns.append(name)
+    frame = frame.drop(columns=[c for c in columns if c in frame.columns]).assign(**tables)
+    return frame, columns, " and ".join(sorted(kinds))
 
 
 @analyze_app.command("compare")
 def compare(
-    data: Path = DATA, instrument: Optional[str] = INSTRUMENT, scale: Optional[list[str]] = SCALES,
+    data: Path = DATA,
+    instrument: Optional[list[str]] = typer.Option(None, "--instrument", help="Instrument(s) whose scales are compared (repeat for several: one family for the p adjustment)."),
+    scale: Optional[list[str]] = SCALES,
     items: Optional[list[str]] = ITEMS, reverse: Optional[list[str]] = REVERSE,
     by: str = typer.Option(..., "--by", help="Column of the groups (e.g. city)."),
     links: Optional[Path] = typer.Option(None, "--links", help="Study folder whose twin links are the pairs tested."),
     weights: Optional[str] = typer.Option(None, "--weights", help="Weight column for the descriptives."),
     adjust: str = typer.Option("holm", "--adjust", help="holm (default), fdr_bh or none: across the scales tested."),
     raw: bool = typer.Option(False, "--raw", help="Compare raw rather than MRAT-centred value scores."),
-    exclude_flagged: bool = EXCLUDE,
+    exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:
     """Descriptives, Welch t / Mann-Whitney per twin link, Welch ANOVA and Games-Howell across cities."""
-    from analysis.compare import compare as run_compare
-    from reports.apa import bounded, interval, number, p_value
+    from axiosphere.analysis.compare import compare as run_compare
+    from axiosphere.instruments.errors import InputError
+    from axiosphere.reports.apa import bounded, interval, number, p_value
 
-    frame, chosen, item_list = _source(data, instrument, items, exclude_flagged)
-    frame, columns, kind = _scores(frame, chosen, _split(scale), item_list, _split(reverse), raw)
+    names, item_list = list(instrument or []), _split(items)
+    if bool(names) == bool(item_list):
+        raise InputError("give either --instrument (with optional --scale) or --items")
+    study = _open(data, names, exclude_flagged, plan, links if links is not None and not data.is_dir() else None)
+    chosen = [_instrument(study, name) for name in names]
+    frame, columns, kind = _scores(study, chosen, _split(scale), item_list, _split(reverse), raw)
     pairs = None
     if links is not None:
-        from survey.study import load_study
+        from axiosphere.survey.study import load_study
 
-        pairs = [(link.a, link.b) for link in load_study(links).links]
         present = set(frame[by].astype(str)) if by in frame.columns else set()
-        pairs = [p for p in pairs if p[0] in present and p[1] in present]
+        pairs = [(link.a, link.b) for link in load_study(links).links if link.a in present and link.b in present]
     result = run_compare(frame, columns, by=by, links=pairs, weights=weights, adjust=adjust)
     if json:
-        _emit({"scores": kind, **result.to_dict()})
+        _emit({"scores": kind, **result.to_dict(), "exclusions": study.exclusion.to_dict()})
         return
     _table(f"Descriptives ({kind} scores)", ["scale", "group", "n", "M", "SD", "95% CI"],
            [[r.scale, r.group, r.n, number(r["mean"]), number(r.sd), interval(r.ci_low, r.ci_high)]
@@ -173,6 +201,7 @@ def compare(
     _table("Across groups (Welch's ANOVA)", ["scale", "", "F", "df1", "df2", "p", f"p ({adjust})", "ω²"],
            [[r.scale, "", number(r.welch_F), number(r.df1, 0), number(r.df2, 1), p_value(r.p), p_value(r.p_adj),
              bounded(r.omega_sq)] for _, r in result.omnibus.iterrows()])
+    _note(study)
 
 
 @analyze_app.command("quality")
@@ -181,33 +210,35 @@ def quality(
     by: Optional[str] = typer.Option(None, "--by", help="Summarise per group of this column."),
     straightline_min: Optional[int] = typer.Option(None, "--straightline-min", help="Identical answers that flag straight-lining."),
     max_missing: Optional[int] = typer.Option(None, "--max-missing", help="More missing answers than this are flagged."),
-    min_seconds: Optional[float] = typer.Option(None, "--min-seconds", help="Seconds per item below which is speeding."),
+    min_seconds: Optional[float] = typer.Option(None, "--min-seconds", help="Seconds per question below which is speeding."),
+    plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:
     """Straight-lining, speeding, too many missing and attention checks, per interview and by group."""
-    from analysis.load import matching_instruments
-    from analysis.quality import QualityPolicy, quality_flags
-    from instruments.errors import InputError
+    from dataclasses import replace
 
-    frame, chosen = _load(data, instrument)
-    instruments = [chosen] if chosen else [i for i in matching_instruments(frame.columns) if i.quality.straightline_min]
-    if not instruments:
-        raise InputError("no instrument with quality conventions matches the data; name one with --instrument")
-    group = by or ("city" if "city" in frame.columns else None)
-    reports = [quality_flags(frame, i, by=group, policy=QualityPolicy.for_instrument(
-        i, straightline_min=straightline_min, max_missing=max_missing, min_seconds_per_item=min_seconds)) for i in instruments]
+    from axiosphere.analysis.quality import quality_flags
+
+    study = _open(data, [instrument] if instrument else [], None, plan)
+    rules = {"straightline_min": straightline_min, "max_missing": max_missing, "min_seconds_per_item": min_seconds}
+    if any(v is not None for v in rules.values()):
+        study = study.with_policy(rules={k: v for k, v in rules.items() if v is not None}, source="the command line")
+    screened = study.screened
+    if instrument:
+        screened = (_instrument(study, instrument),)
+        study = replace(study, instruments=screened)
+    group = by or ("city" if "city" in study.answers.columns else None)
+    report = study.quality if group == "city" or group is None else quality_flags(
+        study.answers, screened, by=group, policy=study.policy, paradata=study.paradata)
     if json:
-        _emit({"reports": [r.to_dict() for r in reports]})
+        _emit({"reports": [report.to_dict()], "exclusions": study.exclusion.to_dict()})
         return
-    for report in reports:
-        rows = [[r.group, r.n, r.straightline, r.too_many_missing, r.speeding, r.attention_failed, r.excluded]
-                for r in report.summary.itertuples()]
-        _table(f"Data quality: {report.instrument}",
-               ["group", "n", "straight-lining", "too many missing", "speeding", "attention", "excluded"], rows)
-        policy = report.policy
-        print(f"policy: straight-lining = {policy.straightline_min}+ identical answers; too many missing = more than "
-              f"{policy.max_missing}; speeding = under {policy.min_seconds_per_item} s per item; "
-              f"excluded when flagged for: {', '.join(policy.exclude)}")
+    rows = [[r.group, r.n, r.straightline, r.too_many_missing, r.speeding, r.attention_failed, r.excluded]
+            for r in report.summary.itertuples()]
+    _table(f"Data quality: {report.instrument or 'no instrument declares quality conventions'}",
+           ["group", "n", "straight-lining", "too many missing", "speeding", "attention", "flagged"], rows)
+    print(f"policy: {report.policy.describe(screened)}")
+    _note(study)
 
 
 @analyze_app.command("weights")
@@ -216,24 +247,26 @@ def weights(
     study: Path = typer.Option(..., "--study", help="Study folder with each city's population margins."),
     trim: Optional[tuple[float, float]] = typer.Option(None, "--trim", help="Trim to LO..HI times the mean weight, then rake again."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write interview id and weight to this CSV."),
+    exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:
     """Rake each city to its population margins (sex x age band) and report the diagnostics."""
-    from analysis.weights import rake
-    from survey.margins import margin_columns
+    from axiosphere.analysis.weights import rake
+    from axiosphere.survey.margins import margin_columns
 
-    frame, _ = _load(data, None)
-    study_obj, frame, margins = margin_columns(study, frame)
+    opened = _open(data, [], exclude_flagged, plan)
+    study_obj, frame, margins = margin_columns(study, opened.data)
     result = rake(frame, margins, by="city", trim=trim, unknown="keep")
     if out is not None:
         keep = ["interview"] if "interview" in frame.columns else []
         frame[keep].assign(city=frame["city"], weight=result.weights).to_csv(out, index=False)
     if json:
-        _emit({"study": study_obj.id, **result.to_dict()})
+        _emit({"study": study_obj.id, **result.to_dict(), "exclusions": opened.exclusion.to_dict()})
         return
     _table("Weights (raking to population margins)", ["city", "raked", "n", "n eff", "deff", "min", "max", "converged"],
            [[r.group, r.raked, r.n, f"{r.n_eff:.1f}", f"{r.deff_kish:.3f}", f"{r.min:.3f}", f"{r.max:.3f}", r.converged]
             for r in result.diagnostics.itertuples()])
+    _note(opened)
 
 
 @analyze_app.command("invariance")
@@ -244,18 +277,21 @@ def invariance(
     by: str = typer.Option(..., "--by", help="Column of the groups (e.g. city)."),
     strict: bool = typer.Option(False, "--strict", help="Also test equal residual variances."),
     no_partial: bool = typer.Option(False, "--no-partial", help="Do not search for partial invariance."),
+    exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:
     """Configural, metric, scalar (and strict) invariance across groups, partial invariance, latent means."""
-    from analysis.invariance import measurement_invariance, model_from_instrument
-    from analysis.scoring import keyed_items
-    from instruments.errors import InputError
-    from reports.apa import bounded, interval, number, p_value
+    from axiosphere.analysis.invariance import measurement_invariance, model_from_instrument
+    from axiosphere.analysis.scoring import keyed_items
+    from axiosphere.instruments.errors import InputError
+    from axiosphere.reports.apa import bounded, interval, number, p_value
 
     given = [x for x in (instrument, model, model_file) if x]
     if len(given) != 1:
         raise InputError("give exactly one of --instrument, --model or --model-file")
-    frame, chosen = _load(data, instrument)
+    study = _open(data, [instrument] if instrument else [], exclude_flagged, plan)
+    frame = study.data
+    chosen = _instrument(study, instrument) if instrument else None
     if chosen is not None:
         spec = model_from_instrument(chosen, _split(scale) or None)
         for factor in spec.factors:
@@ -269,7 +305,7 @@ def invariance(
         spec = model
     result = measurement_invariance(frame, spec, by=by, strict=strict, partial=not no_partial)
     if json:
-        _emit(result.to_dict())
+        _emit({**result.to_dict(), "exclusions": study.exclusion.to_dict()})
         return
     _table("Measurement invariance across " + by, ["level", "", "χ²", "df", "CFI", "TLI", "RMSEA", "90% CI", "SRMR",
                                                      "ΔCFI", "ΔRMSEA", "holds"],
@@ -286,3 +322,4 @@ def invariance(
     if len(result.latent_means):
         _table("Latent means (reference group fixed at 0)", ["factor", "group", "mean", "SE"],
                [[r.factor, r.group, number(r.mean), number(r.se)] for r in result.latent_means.itertuples()])
+    _note(study)

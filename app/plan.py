@@ -4,9 +4,8 @@ A plan is a small YAML file; without one, every scale, city and section is used 
 instruments' conventions. Example::
 
     scales:
-      civic-trust: [institutional_trust, generalised_trust]
-      pvq21: [conservation, openness_to_change]
-    cities: [orsha, smolensk, tver]
+      my-instrument: [scale_a, scale_b]
+    cities: [city_a, city_b]
     exclusions: {straightline_min: 18, max_missing: 5, min_seconds_per_item: 1.5}
     adjust: fdr_bh
     sections: [study, quality, reliability, invariance, comparisons, maps, methods, appendix]
@@ -18,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from instruments.errors import InputError
-from instruments.fields import Reader, suggest
-from instruments.yamlsource import read_yaml
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.fields import Reader, suggest
+from axiosphere.instruments.model import Instrument
+from axiosphere.instruments.yamlsource import read_yaml
 
 SECTIONS = ("study", "quality", "reliability", "invariance", "comparisons", "maps", "methods", "appendix")
 ADJUST = ("holm", "fdr_bh", "none")
@@ -36,6 +36,13 @@ class Plan:
     adjust: str = "holm"
     sections: tuple[str, ...] = SECTIONS
     file: str | None = None
+
+    def pick(self, instrument: Instrument, default: list[str]) -> list[str]:
+        """The scales of ``instrument`` the plan keeps among ``default`` (all of them without a plan)."""
+        if self.scales is None:
+            return default
+        names = self.scales.get(instrument.id)
+        return [s for s in default if names is not None and s in names]
 
     def to_dict(self) -> dict[str, Any]:
         return {"scales": self.scales, "cities": self.cities, "exclusions": self.exclusions, "adjust": self.adjust,
@@ -61,7 +68,7 @@ def read_plan(path: str | Path, study: Any) -> Plan:
         if city not in study.cities:
             root.error("cities", f"the study has no city '{city}'{suggest(str(city), study.cities)}")
     exclusions = root.get("exclusions", dict, required=False, default={})
-    allowed = ("straightline_min", "max_missing", "min_seconds_per_item", "exclude")
+    allowed = ("straightline_min", "max_missing", "min_seconds_per_item", "exclude", "attention")
     for key in exclusions:
         if key not in allowed:
             root.error("exclusions", f"unknown exclusion rule '{key}'{suggest(str(key), allowed)}")

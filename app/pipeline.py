@@ -1,0 +1,223 @@
+"""The end-to-end pipeline that ``axiosphere demo`` and ``axiosphere report`` run.
+
+What each scale gets follows from what its instrument declares, never from its id:
+every scale of two or more rating items gets reliability, three or more gets measurement
+invariance; comparisons take an instrument's composites (its higher-order level) where it
+declares them, else its scales; an instrument with a ``circumplex`` gets the value maps, with
+the trust gaps of scales declared ``about: trust`` and ``about: twin_trust``. Interviews are
+excluded by the study's one policy (:class:`axiosphere.study.Study`). A stage that cannot be
+computed leaves a notice in the report, not a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from axiosphere.instruments.errors import InputError
+from axiosphere.instruments.model import Instrument
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from axiosphere.analysis.compare import Comparison
+    from axiosphere.analysis.invariance import InvarianceResult
+    from axiosphere.analysis.quality import QualityReport
+    from axiosphere.analysis.reliability import ReliabilityResult
+    from axiosphere.analysis.valuemap import ValueMap
+    from axiosphere.plan import Plan
+    from axiosphere.study import Exclusion, Study
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class InvarianceEntry:
+    """Invariance of one scale, with where it comes from."""
+
+    instrument: str
+    scale: str
+    label: str
+    result: InvarianceResult
+
+
+@dataclass
+class StudyResults:
+    """What the report shows; each part may be missing, with a notice saying why."""
+
+    study: Study
+    plan: Plan
+    quality: QualityReport
+    exclusion: Exclusion
+    reliability: dict[str, ReliabilityResult] = field(default_factory=dict)
+    invariance: list[InvarianceEntry] = field(default_factory=list)
+    comparison: Comparison | None = None
+    compared: dict[str, list[str]] = field(default_factory=dict)
+    comparison_labels: dict[str, str] = field(default_factory=dict)
+    valuemap: ValueMap | None = None
+    valuemap_instrument: str | None = None
+    notices: dict[str, str] = field(default_factory=dict)
+    seed: int | None = None
+    permutations: int = 30
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """Every complete interview (before exclusions)."""
+        return self.study.answers
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """No progress display."""
+
+
+def reliability_scales(instrument: Instrument) -> list[str]:
+    """Scales that get reliability: two or more rating items."""
+    return list(instrument.rating_scales(min_items=2))
+
+
+def invariance_scales(instrument: Instrument) -> list[str]:
+    """Scales that get measurement invariance: three or more rating items (one factor each)."""
+    return list(instrument.rating_scales(min_items=3))
+
+
+def comparison_scales(instrument: Instrument) -> list[str]:
+    """Scales compared across cities: the declared composites (higher-order level) when there are any."""
+    composites = [s for s, v in instrument.scales.items() if v.is_composite]
+    return composites or reliability_scales(instrument)
+
+
+def trust_columns(study: Study, frame: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
+    """Raw scores of the scales declared ``about: trust`` or ``twin_trust`` added to ``frame``: {name: column}, labels."""
+    columns, labels = {}, {}
+    for instrument in study.instruments:
+        named = [*instrument.scales_about("trust"), *instrument.scales_about("twin_trust")]
+        named = [s for s in named if all(i in frame.columns for i in instrument.scale_items(s))]
+        if not named:
+            continue
+        options = {k: v for k, v in study.options.items() if k in instrument.options}
+        from axiosphere.analysis.scoring import score
+
+        raw = score(frame, instrument, options=options, centre="none").raw
+        for name in named:
+            frame[f"_{name}"] = raw[name]
+            columns[name] = f"_{name}"
+            labels[name] = instrument.scales[name].label.get(instrument.languages[0])
+    return columns, labels
+
+
+def analyse_study(study: Study | str | Path, *, progress: Progress = _quiet, seed: int | None = None,
+                  permutations: int = 30, plan: Plan | str | Path | None = None) -> StudyResults:
+    """Run every analysis of the report on ``study`` (a :class:`Study` or a study folder), as ``plan`` says."""
+    from axiosphere.analysis.compare import compare
+    from axiosphere.analysis.invariance import measurement_invariance, model_from_instrument
+    from axiosphere.analysis.reliability import instrument_reliability
+    from axiosphere.analysis.scoring import keyed_items
+    from axiosphere.analysis.valuemap import value_map
+    from axiosphere.plan import Plan, read_plan
+    from axiosphere.study import Study, open_study
+
+    if not isinstance(study, Study):
+        study = open_study(study)
+    if isinstance(plan, (str, Path)):
+        plan = read_plan(plan, study)
+    plan = plan or Plan()
+    study = apply_plan(study, plan)
+    if not len(study.answers):
+        raise InputError(f"{study.source} has no complete interview to analyse in the plan's cities")
+    stages = ["quality", "reliability", "invariance", "comparisons", "value maps"]
+    progress("analysis", 0, len(stages))
+    results = StudyResults(study, plan, study.quality, study.exclusion, seed=seed, permutations=permutations)
+    analysed = study.data
+    progress("analysis", 1, len(stages))
+    for instrument in study.instruments:
+        scales = plan.pick(instrument, reliability_scales(instrument))
+        if not scales:
+            continue
+        try:
+            results.reliability[instrument.id] = instrument_reliability(analysed, instrument, scales=scales, by="city",
+                                                                        options=_options(study, instrument))
+        except InputError as exc:
+            results.notices[f"reliability_{instrument.id}"] = str(exc)
+    progress("analysis", 2, len(stages))
+    for instrument in study.instruments:
+        for scale in plan.pick(instrument, invariance_scales(instrument)):
+            label = instrument.scales[scale].label.get(instrument.languages[0])
+            frame = analysed.drop(columns=list(instrument.scale_items(scale))).join(keyed_items(analysed, instrument, scale))
+            try:
+                result = measurement_invariance(frame, model_from_instrument(instrument, [scale]), by="city")
+                results.invariance.append(InvarianceEntry(instrument.id, scale, label, result))
+            except InputError as exc:
+                results.notices[f"invariance_{instrument.id}_{scale}"] = f"{label}: {exc}"
+    progress("analysis", 3, len(stages))
+    columns, frame = [], analysed.copy()
+    for instrument in study.instruments:
+        picked = plan.pick(instrument, comparison_scales(instrument))
+        if not picked:
+            continue
+        scores = study.scores(instrument)
+        table = scores.centred if scores.centred is not None else scores.raw
+        results.compared[instrument.id] = picked
+        for scale in picked:
+            frame[scale] = table[scale]
+            columns.append(scale)
+            results.comparison_labels[scale] = instrument.scales[scale].label.get(instrument.languages[0])
+    links = study.link_pairs(sorted(set(frame["city"].astype(str))))
+    try:
+        results.comparison = compare(frame, columns, by="city", links=links, adjust=plan.adjust)
+    except InputError as exc:
+        results.notices["comparisons"] = str(exc)
+    progress("analysis", 4, len(stages))
+    mapped = [i for i in study.instruments if i.circumplex is not None]
+    if mapped:
+        trust, labels = trust_columns(study, frame)
+        try:
+            results.valuemap = value_map(frame, mapped[0], by="city", links=links, n_perm=permutations, trust=trust,
+                                         trust_labels=labels, seed=seed or 0, options=_options(study, mapped[0]))
+            results.valuemap_instrument = mapped[0].id
+        except InputError as exc:
+            results.notices["value_maps"] = str(exc)
+    progress("analysis", 5, len(stages))
+    return results
+
+
+def apply_plan(study: Study, plan: Plan) -> Study:
+    """The study restricted to the plan's cities and under the plan's exclusion rules (as the CLI's --plan)."""
+    if plan.cities:
+        study = study.only_cities(plan.cities)
+    if plan.exclusions:
+        study = study.with_policy(rules=plan.exclusions, source=f"the plan {Path(plan.file or 'plan').name}")
+    return study
+
+
+def _options(study: Study, instrument: Instrument) -> dict[str, str]:
+    return {k: v for k, v in study.options.items() if k in instrument.options}
+
+
+def run_demo(out: str | Path, *, seed: int | None = None, scale: float = 1.0, formats: tuple[str, ...] = ("html", "pdf"),
+             progress: Progress = _quiet) -> dict[str, Any]:
+    """Create the demo study in ``out``, interview its synthetic respondents, analyse it and render the report."""
+    import shutil
+
+    from axiosphere.reports.render import render_report
+    from axiosphere.survey.demo import generate, load_model
+    from axiosphere.survey.store import STORE_FILE, Store
+    from axiosphere.survey.study import init_study, load_study
+
+    out = Path(out)
+    if (out / STORE_FILE).exists():
+        for name in (STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm"):
+            (out / name).unlink(missing_ok=True)
+        shutil.rmtree(out / "report", ignore_errors=True)
+    init_study(out, force=True)
+    design = load_study(out)
+    model = load_model()
+    with Store.create(out / STORE_FILE, study_id=design.id, durable=False) as store:
+        count = generate(design, store, model=model, seed=seed, scale=scale,
+                         progress=lambda done, total: progress("interviews", done, total))
+    results = analyse_study(out, progress=progress, seed=seed if seed is not None else model["seed"])
+    progress("report", 0, 1)
+    files = render_report(results, out / "report", formats=formats)
+    progress("report", 1, 1)
+    return {"study": str(out), "interviews": count, "report": [str(p) for p in files]}
