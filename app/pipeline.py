@@ -88,11 +88,16 @@ def comparison_scales(instrument: Instrument) -> list[str]:
     return composites or reliability_scales(instrument)
 
 
-def trust_columns(study: Study, frame: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
-    """Raw scores of the scales declared ``about: trust`` or ``twin_trust`` added to ``frame``: {name: column}, labels."""
+def trust_columns(study: Study, frame: pd.DataFrame, plan: Plan | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """Raw scores of the scales declared ``about: trust`` or ``twin_trust`` (those the plan keeps) added to ``frame``.
+
+    Returns {name: column} and {name: label}.
+    """
     columns, labels = {}, {}
     for instrument in study.instruments:
         named = [*instrument.scales_about("trust"), *instrument.scales_about("twin_trust")]
+        if plan is not None:
+            named = plan.pick(instrument, named)
         named = [s for s in named if all(i in frame.columns for i in instrument.scale_items(s))]
         if not named:
             continue
@@ -171,7 +176,7 @@ def analyse_study(study: Study | str | Path, *, progress: Progress = _quiet, see
     progress("analysis", 4, len(stages))
     mapped = [i for i in study.instruments if i.circumplex is not None]
     if mapped:
-        trust, labels = trust_columns(study, frame)
+        trust, labels = trust_columns(study, frame, plan)
         try:
             results.valuemap = value_map(frame, mapped[0], by="city", links=links, n_perm=permutations, trust=trust,
                                          trust_labels=labels, seed=seed or 0, options=_options(study, mapped[0]))

@@ -138,8 +138,10 @@ class Study:
 
     @property
     def screened(self) -> tuple[Instrument, ...]:
-        """Instruments whose rating items the quality checks screen (they declare conventions)."""
-        return tuple(i for i in self.instruments if i.quality.straightline_min or i.quality.max_missing is not None)
+        """Instruments whose rating items the quality checks screen: they declare conventions and the data hold their items."""
+        columns = set(self.answers.columns)
+        return tuple(i for i in self.instruments if (i.quality.straightline_min or i.quality.max_missing is not None)
+                     and all(item in columns for item, v in i.items.items() if v.type == "rating"))
 
     @cached_property
     def quality(self) -> QualityReport:
@@ -247,11 +249,12 @@ def _from_folder(design: StudyDesign) -> Study:
     with Store.for_study(design.folder, design.id) as store:
         table = build_table(design, store)
     # Codes are turned into NaN here; their kinds come from the store, never from the codes.
-    answers, _ = split_missing(table.frame, design.instruments)
+    answers, guessed = split_missing(table.frame, design.instruments)
+    kinds = table.missing.reindex(columns=guessed.columns)
     if not len(answers):
         raise InputError(f"{design.folder / STORE_FILE} has no complete interview to analyse")
     source = f"{design.file.name}" if design.exclusions else "the default policy"
-    return Study(design.folder, answers, table.missing, design.instruments, design.cities, design.links,
+    return Study(design.folder, answers, kinds, design.instruments, design.cities, design.links,
                  dict(design.options), QualityPolicy.from_rules(design.exclusions), source, paradata=table.paradata,
                  design=design)
 

@@ -90,7 +90,7 @@ def test_pvq21_metadata_marks_the_russian_translation_and_licence(pvq):
     assert "commercial" in pvq.notice and "academic" in pvq.notice
     assert pvq.quality.straightline_min == 16 and pvq.quality.max_missing == 5
     assert pvq.centring == "mrat"
-    assert len(pvq.circumplex) == 10 and set(pvq.circumplex) == set(ESS_KEY)
+    assert len(pvq.circumplex.order) == 10 and set(pvq.circumplex.order) == set(ESS_KEY)
 
 
 def test_pvq21_asks_the_demographics(pvq):

@@ -190,6 +190,6 @@ def test_the_demo_model_ships_with_the_package():
 
     assert MODEL_FILE.parent == Path(survey.__file__).parent and MODEL_FILE.is_file()
     config = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
-    assert MODEL_FILE.name in config["tool"]["setuptools"]["package-data"]["survey"]
+    assert MODEL_FILE.name in config["tool"]["setuptools"]["package-data"]["axiosphere.survey"]
     templates = config["tool"]["setuptools"]["package-data"]
-    assert "templates/*.j2" in templates["reports"] and "bundled/*.yaml" in templates["instruments"]
+    assert "templates/*.j2" in templates["axiosphere.reports"] and "bundled/*.yaml" in templates["axiosphere.instruments"]

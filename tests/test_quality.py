@@ -70,14 +70,15 @@ def test_quality_and_weights_commands_on_a_study(tmp_path):
     report = json.loads(quality.stdout)["reports"][0]
     assert report["instrument"] == "pvq21" and report["n"] == 25
     assert {row["group"] for row in report["summary"]} == set(study.cities)
-    empty_cell = run_cli("analyze", "weights", str(study.folder), "--study", str(study.folder))
+    empty_cell = run_cli("analyze", "weights", str(study.folder), "--study", str(study.folder), "--keep-flagged")
     assert empty_cell.returncode == 2
     assert empty_cell.stderr.strip() == ("error: city orsha: no respondent in age_band = 18-29: "
                                          "the sample cannot be raked to that margin")
     with Store.for_study(study.folder, study.id) as store:
         simulate(study, store, 100, seed=11)
     out = tmp_path / "w.csv"
-    weights = run_cli("analyze", "weights", str(study.folder), "--study", str(study.folder), "--out", str(out), "--json")
+    weights = run_cli("analyze", "weights", str(study.folder), "--study", str(study.folder), "--out", str(out), "--json",
+                      "--keep-flagged")
     assert weights.returncode == 0, weights.stderr
     diagnostics = {d["group"]: d for d in json.loads(weights.stdout)["diagnostics"]}
     assert diagnostics["orsha"]["raked"] and diagnostics["smolensk"]["raked"] and not diagnostics["tver"]["raked"]

@@ -57,7 +57,7 @@ def test_recode_missing_counts_dont_know_and_refused_apart():
     assert frame["ipcrtiv"].isna().sum() == 4 and frame["ppltrst"].tolist()[2:] == [5, 10, 0]
 
 
-def test_load_files_and_study_folders(tmp_path):
+def test_files_and_study_folders_give_the_same_answers(tmp_path):
     from fieldwork_helpers import bundled_study, simulate
     from axiosphere.survey.export import build_table, write_export
     from axiosphere.survey.store import Store
@@ -68,10 +68,15 @@ def test_load_files_and_study_folders(tmp_path):
         write_export(build_table(study, store), tmp_path / "a.sav")
         write_export(build_table(study, store), tmp_path / "a.dta")
         write_export(build_table(study, store), tmp_path / "a.csv")
-    from_study = load(study.folder)
+    from axiosphere import open_study
+
+    opened = open_study(study.folder)
     for name in ("a.sav", "a.dta", "a.csv"):
         frame = load(tmp_path / name)
         assert len(frame) == 6
         assert frame["trstprl"].max() <= 10, f"missing codes are NaN after loading {name}"
-        assert frame.attrs["nonresponse"]["trstprl"] == from_study.attrs["nonresponse"]["trstprl"]
+        assert frame.attrs["nonresponse"]["trstprl"] == opened.nonresponse["trstprl"]
+        from_file = open_study(tmp_path / name)
+        assert from_file.nonresponse["trstprl"] == opened.nonresponse["trstprl"], "a file's kinds equal the store's"
+    from_study = opened.answers
     assert from_study["ipcrtiv"].isin([1, 2, 3, 4, 5, 6]).all() or from_study["ipcrtiv"].isna().any()
