@@ -75,7 +75,9 @@ def split_missing(frame: pd.DataFrame, instruments: Iterable[Instrument]) -> tup
             # Analysis works on float64 with NaN for every non-answer (nullable Int64 from the store included).
             values[item_id] = column.astype("float64")
             kinds[item_id] = kind
-    out = frame.assign(**values) if values else frame.copy()
+    out = frame.copy()
+    for item_id, column in values.items():  # not assign(**values): an item may be called "self"
+        out[item_id] = column
     return out, pd.DataFrame(kinds, index=frame.index)
 
 

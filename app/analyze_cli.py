@@ -152,7 +152,9 @@ def _scores(study: Any, chosen: list[Any], scale: list[str], items: list[str], r
         for name in picked:
             tables[name] = table[name]
             columns.append(name)
-    frame = frame.drop(columns=[c for c in columns if c in frame.columns]).assign(**tables)
+    import pandas as pd
+
+    frame = frame.drop(columns=[c for c in columns if c in frame.columns]).join(pd.DataFrame(tables))
     return frame, columns, " and ".join(sorted(kinds))
 
 
