@@ -160,3 +160,35 @@ def test_the_exclusion_policy_is_read_from_the_study_file(custom_study, tmp_path
     bad.write_text(text + "exclusions: {exclude: [laziness]}\n", encoding="utf-8")
     done = run_cli("analyze", "quality", str(folder))
     assert done.returncode == 2 and "unknown quality flag(s) laziness" in done.stderr and "Traceback" not in done.stderr
+
+
+def _module_imports() -> dict[str, set[str]]:
+    """Module-level imports between axiosphere's modules (imports inside functions are lazy by design)."""
+    folders = {"app": "axiosphere", **{f: f"axiosphere.{f}" for f in CODE if f != "app"}}
+    graph: dict[str, set[str]] = {}
+    for folder, package in folders.items():
+        for path in (ROOT / folder).glob("*.py"):
+            name = package if path.stem == "__init__" else f"{package}.{path.stem}"
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            graph[name] = {node.module for node in tree.body
+                           if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("axiosphere")}
+    return graph
+
+
+def test_no_import_cycles_and_analysis_never_imports_survey_or_reports():
+    graph = _module_imports()
+
+    def reach(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for nxt in graph.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    cycles = [m for m in graph if m in reach(m) and not m.endswith("__init__")]
+    assert not [m for m in cycles if m.count(".") > 1], f"import cycles through {cycles}"
+    for path in (ROOT / "analysis").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "axiosphere.survey" not in text and "axiosphere.reports" not in text, path.name
