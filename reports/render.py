@@ -122,8 +122,7 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
         notices.setdefault("value_maps", "No instrument of the study declares a circular value structure (circumplex), "
                                          "so there are no value maps.")
     context["methods"] = _methods(results)
-    context["commands_table"] = Table("commands", "Commands that reproduce each table", ["Table", "Command"],
-                                      [[name, command] for name, command in reproduce_commands(results)])
+    context["commands"] = reproduce_commands(results)
     context["appendix_table"] = Table("appendix", "Reproducibility", ["Item", "Value"], [
         ["Response store (SHA-256)", study.store_hash() or "none (a data file)"],
         ["Study file", str(study.design.file) if study.design else str(study.source)],

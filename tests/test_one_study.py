@@ -100,7 +100,8 @@ def test_a_new_instrument_gets_every_section_its_declarations_call_for(custom_st
     assert {"reliance_index_gap", "twin_reliance_gap"} <= set(results.valuemap.distances.columns)
     assert results.valuemap.labels["change"] == "Change"
     html = render_report(results, custom_study / "report", formats=("html",))[0].read_text(encoding="utf-8")
-    for table in ("quality", "reliability_town-aims", "invariance_reliance_index", "comparisons", "descriptives", "commands"):
+    assert 'id="commands"' in html
+    for table in ("quality", "reliability_town-aims", "invariance_reliance_index", "comparisons", "descriptives"):
         assert f'id="table-{table}"' in html, table
     for heading in ("3. Reliability", "4. Measurement invariance", "5. Cross-city and twin-link comparisons",
                     "6. Value maps"):
