@@ -28,11 +28,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from axiosphere.instruments.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ADJUST = {"holm": "holm", "fdr_bh": "fdr_bh", "none": None}
 
@@ -41,10 +44,10 @@ ADJUST = {"holm": "holm", "fdr_bh": "fdr_bh", "none": None}
 class Comparison:
     """Tidy tables of a cross-city comparison."""
 
-    descriptives: Any
-    omnibus: Any
-    pairs: Any
-    posthoc: Any
+    descriptives: pd.DataFrame
+    omnibus: pd.DataFrame
+    pairs: pd.DataFrame
+    posthoc: pd.DataFrame
     adjust: str
     weights: str | None = None
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,6 +35,9 @@ from axiosphere.analysis.mgcfa import (
     _objective,
 )
 from axiosphere.instruments.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LEVELS = (("configural", ()), ("metric", ("loading",)), ("scalar", ("loading", "intercept")),
           ("strict", ("loading", "intercept", "residual")))
@@ -62,7 +65,7 @@ class InvarianceResult:
     """The level sequence, what partial invariance freed, and latent means by group."""
 
     levels: tuple[Level, ...]
-    latent_means: Any
+    latent_means: pd.DataFrame
     groups: tuple[str, ...]
     model: str
     cutoffs: dict[str, float]

@@ -27,11 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from axiosphere.instruments.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SMALL_N = 30
 
@@ -51,7 +54,7 @@ class ScaleReliability:
     omega_total: float | None
     mean_inter_item_r: float | None
     spearman_brown: float | None
-    items: Any
+    items: pd.DataFrame
     warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

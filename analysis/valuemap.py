@@ -25,11 +25,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import permutations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from axiosphere.instruments.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 
@@ -37,12 +40,12 @@ from axiosphere.instruments.errors import InputError
 class ValueMap:
     """Everything the value-map figures draw, as tidy tables."""
 
-    circle: Any
-    fit: Any
-    profiles: Any
-    hierarchy: Any
-    positions: Any
-    distances: Any
+    circle: pd.DataFrame
+    fit: pd.DataFrame
+    profiles: pd.DataFrame
+    hierarchy: pd.DataFrame
+    positions: pd.DataFrame
+    distances: pd.DataFrame
     order: tuple[str, ...]
     options: Mapping[str, str]
     labels: Mapping[str, str]

@@ -27,11 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from axiosphere.instruments.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Margins = Mapping[str, Mapping[str, float]]
 
@@ -40,9 +43,9 @@ Margins = Mapping[str, Mapping[str, float]]
 class Weights:
     """Raked weights (aligned with the data's index) and their diagnostics."""
 
-    weights: Any
-    diagnostics: Any
-    margins: Any
+    weights: pd.Series
+    diagnostics: pd.DataFrame
+    margins: pd.DataFrame
     trim: tuple[float, float] | None
 
     def to_frame(self) -> Any:

@@ -263,7 +263,10 @@ def _from_file(path: Path, instruments: Any, design: StudyDesign | None) -> Stud
     from axiosphere.analysis.load import matching_instruments, read_file, resolve_instruments, split_missing
 
     frame = read_file(path)
-    chosen = resolve_instruments(instruments) or matching_instruments(frame.columns)
+    # The instruments named, and every bundled one the file answers: missing codes and the quality
+    # screen must not depend on which instrument a command happens to analyse.
+    chosen = resolve_instruments(instruments)
+    chosen += [i for i in matching_instruments(frame.columns) if i.id not in {c.id for c in chosen}]
     answers, kinds = split_missing(frame, chosen)
     answers.attrs.clear()
     if design is not None:
