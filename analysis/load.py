@@ -58,8 +58,8 @@ def split_missing(frame: pd.DataFrame, instruments: Iterable[Instrument]) -> tup
     kinds: dict[str, Any] = {}
     for instrument in instruments:
         for item_id in instrument.items:
-            scale = instrument.item_scale(item_id)
-            if item_id not in frame.columns or scale is None or item_id in values:
+            codes = instrument.missing_codes(item_id)
+            if item_id not in frame.columns or item_id in values or (instrument.item_scale(item_id) is None and not codes):
                 continue
             column = frame[item_id]
             kind = pd.Series(pd.NA, index=frame.index, dtype="object")
@@ -67,7 +67,7 @@ def split_missing(frame: pd.DataFrame, instruments: Iterable[Instrument]) -> tup
                 letters = column.map(lambda v: _STATA.get(v) if isinstance(v, str) else None)
                 kind = kind.where(letters.isna(), letters)
                 column = column.where(letters.isna())
-            for code in scale.missing:
+            for code in codes:
                 hit = (column == code.code).fillna(False).to_numpy(dtype=bool)
                 if hit.any():
                     kind[hit] = code.kind

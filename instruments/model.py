@@ -123,6 +123,7 @@ class Item:
     options_from: str | None = None
     source: str | None = None
     note: LocalText | None = None
+    missing: tuple[MissingCode, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,11 @@ class Instrument:
         """Non-composite scales of at least ``min_items`` rating items: the ones reliability and invariance apply to."""
         return tuple(s.id for s in self.scales.values() if not s.is_composite and len(s.items) >= min_items
                      and all(self.items[i].type == "rating" for i in s.items))
+
+    def missing_codes(self, item_id: str) -> tuple[MissingCode, ...]:
+        """The don't-know/refused codes of an item: its response scale's, or its own (number and text items)."""
+        scale = self.item_scale(item_id)
+        return scale.missing if scale is not None else self.items[item_id].missing
 
     def role_item(self, role: str) -> Item | None:
         return next((i for i in self.items.values() if i.role == role), None)

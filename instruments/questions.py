@@ -221,13 +221,21 @@ def _read_item(
     required = node.get("required", bool, required=False, default=True)
     reverse = node.get("reverse", bool, required=False, default=False)
     source = node.get("source", str, required=False)
+    missing: list[MissingCode] = []
+    if node.has("missing"):
+        if item_type not in ("number", "text"):
+            node.get("missing", dict, required=False)
+            node.error("missing", "only number and text items declare their own missing codes (others take their scale's)")
+        else:
+            in_range = set(range(int(bounds[0]), int(bounds[1]) + 1)) if item_type == "number" and None not in bounds else set()
+            missing = _read_missing(node, languages, in_range)
     node.finish()
     if item_id is None or item_type is None or text is None:
         return None
     return Item(
         id=item_id, type=item_type, text=LocalText(text), section=section_id, scale=scale, required=required,
         relevant=relevant, role=role, reverse=reverse, minimum=bounds[0], maximum=bounds[1],
-        options_from=options_from, source=source, note=LocalText(note) if note else None,
+        options_from=options_from, source=source, note=LocalText(note) if note else None, missing=tuple(missing),
     )
 
 

@@ -82,8 +82,8 @@ def datapackage(table: ExportTable, data_name: str, format: str) -> dict[str, An
             spec["description"] = " ".join(column.note.split())
         if column.type == "integer":
             spec["bareNumber"] = True
-        if column.values:
-            valid = sorted(v for v in column.values if v not in column.missing)
+        valid = sorted(v for v in column.values if v not in column.missing)
+        if valid:
             spec["categories"] = [{"value": v, "label": column.values[v]} for v in valid]
             spec["constraints"] = {"enum": valid}
         if column.missing or column.kind != "meta":

@@ -15,6 +15,7 @@ Example
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,9 @@ def build_table(study: StudyDesign, store: Store, *, include_incomplete: bool = 
             row[column.name] = _cell(column, mine, study, r.city)
         rows.append(row)
     frame = pd.DataFrame(rows, columns=[c.name for c in columns])
+    # Number items whose answers are all whole (ages, years) are integers: 45, not 45.0 (F8.0 in SPSS).
+    columns = [replace(c, type="integer") if c.type == "number" and c.kind == "item" and _whole(frame[c.name]) else c
+               for c in columns]
     for name in ("started", "ended"):
         frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
     frame["duration_min"] = ((frame["ended"] - frame["started"]).dt.total_seconds() / 60).astype("Float64")
@@ -116,7 +120,9 @@ def _item_column(instrument: Instrument, item_id: str, text: str) -> Column:
     language = instrument.languages[0]
     if scale is None:
         kind = "number" if item.type == "number" else "string"
-        return Column(item_id, _short(text), "item", kind, instrument=instrument.id, item=item_id,
+        codes = instrument.missing_codes(item_id)
+        return Column(item_id, _short(text), "item", kind, {m.code: m.label.get(language) for m in codes},
+                      {m.code: m.kind for m in codes}, instrument=instrument.id, item=item_id,
                       measure="scale" if kind == "number" else "nominal", note=text)
     values = {p.value: (p.label.get(language) if p.label else str(p.value)) for p in scale.points}
     missing = {m.code: m.kind for m in scale.missing}
@@ -136,6 +142,11 @@ def _cell(column: Column, answers: dict[str, tuple[Any, str | None]], study: Stu
         return int(code in (answers[column.item][0] or []))
     value = answers.get(column.name, (None, None))[0]
     return value
+
+
+def _whole(values: Any) -> bool:
+    numbers = [v for v in values if v is not None and v == v]
+    return all(float(v).is_integer() for v in numbers)
 
 
 def _short(text: str, limit: int = 200) -> str:
@@ -195,6 +206,7 @@ def _write_sav(table: ExportTable, path: Path) -> None:
         variable_value_labels={c.name: c.values for c in table.columns if c.values},
         missing_ranges={c.name: sorted(c.missing)[:3] for c in table.columns if c.missing},
         variable_measure={c.name: c.measure for c in table.columns if c.kind != "meta"},
+        variable_format={c.name: "F8.0" for c in table.columns if c.type == "integer"},
     )
 
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 survey_app = typer.Typer(help="Run interviews in the terminal, resume them, and follow fieldwork.", no_args_is_help=True)
 
 
-def _need_terminal() -> None:
+def _need_terminal(command: str) -> None:
     from axiosphere.instruments.errors import InputError
 
     if not sys.stdin.isatty():
-        raise InputError("survey run needs an interactive terminal (stdin is not a terminal); "
+        raise InputError(f"survey {command} needs an interactive terminal (stdin is not a terminal); "
                          "to load answers from a file use: axiosphere data import")
 
 
@@ -28,7 +28,11 @@ def run(
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed for randomised blocks (default: random; always stored)."),
 ) -> None:
     """Interview one respondent: consent, then every instrument of the study; each answer saved at once."""
-    _need_terminal()
+    from axiosphere.instruments.errors import InputError
+
+    if not interviewer.strip():
+        raise InputError("--interviewer must name the interviewer (an id such as iv01), not be empty")
+    _need_terminal("run")
     import secrets
 
     from axiosphere.instruments.errors import InputError
@@ -46,7 +50,7 @@ def run(
     except ValueError as exc:
         raise InputError(str(exc)) from None
     with Store.for_study(study.folder, study.id, create=True) as store:
-        _finish(start(store, flow, TerminalScreen(), interviewer=interviewer), store)
+        _finish(start(store, flow, TerminalScreen(language=flow.language), interviewer=interviewer.strip()), store)
 
 
 @survey_app.command("resume")
@@ -55,7 +59,7 @@ def resume(
     interview: Optional[str] = typer.Option(None, "--interview", help="The interview's id (default: choose from a list)."),
 ) -> None:
     """Continue a paused interview, or one a crash or a killed process left in progress."""
-    _need_terminal()
+    _need_terminal("resume")
     from axiosphere.instruments.errors import InputError
     from axiosphere.survey.prompts import TerminalScreen
     from axiosphere.survey.session import resume as resume_interview
@@ -69,18 +73,28 @@ def resume(
             if not waiting:
                 print("No paused or interrupted interview to resume.")
                 return
-            interview = waiting[0].uuid if len(waiting) == 1 else _choose(waiting)
+            interview = waiting[0].uuid if len(waiting) == 1 else _choose(waiting, store)
         elif interview not in {r.uuid for r in waiting}:
             status = store.interview(interview).status
             raise InputError(f"interview {interview} is {status}, not paused or interrupted; it cannot be resumed")
-        _finish(resume_interview(store, study, TerminalScreen(), interview=interview), store)
+        language = store.interview(interview).language
+        _finish(resume_interview(store, study, TerminalScreen(language=language), interview=interview), store)
 
 
-def _choose(waiting: list) -> str:
+def _choose(waiting: list, store: Any) -> str:
+    from datetime import datetime
+
     import questionary
 
-    choices = [questionary.Choice(f"{r.city} · {r.interviewer} · started {r.started_at[:16]} · "
-                                  f"{'interrupted' if r.crashed else 'paused'}", r.uuid) for r in waiting]
+    def local(stamp: str) -> str:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%d %b %H:%M")
+
+    def answered(uuid: str) -> int:
+        return sum(1 for a in store.current_answers(uuid).values() if a.status == "answered")
+
+    choices = [questionary.Choice(f"{r.city} · {r.interviewer} · started {local(r.started_at)} (local time) · "
+                                  f"{answered(r.uuid)} answers · {'interrupted' if r.crashed else 'paused'}", r.uuid)
+               for r in waiting]
     try:
         return questionary.select("Which interview?", choices=choices).unsafe_ask()
     except (KeyboardInterrupt, EOFError):
@@ -94,11 +108,14 @@ def _finish(outcome, store) -> None:
         return
     messages = {
         "complete": "Interview complete",
-        "paused": f"Interview paused; resume with: axiosphere survey resume {store.path.parent} --interview {outcome.interview}",
+        "paused": "Interview paused",
         "abandoned": "Interview abandoned",
-        "refused": "Refusal recorded",
+        "refused": "Refusal recorded (nothing else was stored)",
     }
-    print(f"\n{messages[outcome.status]}: {outcome.answered} answers saved in {store.path} (interview {outcome.interview}).")
+    print(f"\n{messages[outcome.status]}: {outcome.answered} answers saved in {store.path}")
+    print(f"interview id {outcome.interview}")
+    if outcome.status == "paused":
+        print(f"resume with: axiosphere survey resume {store.path.parent} --interview {outcome.interview}")
 
 
 @survey_app.command("status")

@@ -134,6 +134,10 @@ class Flow:
         values = self.values(answers)
         return (j for j in indices if self.relevant(j, answers, values=values))
 
+    def relevant_steps(self, answers: Mapping[str, Any]) -> list[int]:
+        """Indices of every question skip logic asks, given ``answers``."""
+        return list(self._relevant_steps(answers, range(len(self.steps))))
+
     def next(self, i: int, answers: Mapping[str, Any]) -> int | None:
         """The next relevant question after ``i`` (``None`` at the end)."""
         return next(self._relevant_steps(answers, range(i + 1, len(self.steps))), None)
@@ -183,14 +187,12 @@ class Flow:
                                 self.study.cities[t].display_name(langs[1]) if langs[1] else None)
                          for t in self.study.twins(self.city.id))
         scale = step.instrument.item_scale(item.id)
-        if scale is None:
-            return ()
         out = []
-        for point in scale.points:
+        for point in scale.points if scale is not None else ():
             label = point.label.get(langs[0]) if point.label else ""
             label2 = point.label.get(langs[1]) if point.label and langs[1] else None
             out.append(Option(point.value, label, label2))
-        for code in scale.missing:
+        for code in step.instrument.missing_codes(item.id):
             out.append(Option(code.code, code.label.get(langs[0]), code.label.get(langs[1]) if langs[1] else None, code.kind))
         return tuple(out)
 
@@ -218,6 +220,8 @@ class Flow:
         item = step.item
         if value is None:
             return "an answer is required" if item.required else None
+        if not isinstance(value, list) and value in {m.code for m in step.instrument.missing_codes(item.id)}:
+            return None
         if item.type == "number":
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 return "expected a number"
@@ -235,8 +239,8 @@ class Flow:
 
     def missing_kind(self, i: int, value: Any) -> str | None:
         """'dont_know' or 'refused' when ``value`` is such a code of question ``i``'s scale."""
-        scale = self.steps[i].instrument.item_scale(self.steps[i].item.id)
-        return scale.missing_kind(value) if scale is not None else None
+        codes = self.steps[i].instrument.missing_codes(self.steps[i].item.id)
+        return next((m.kind for m in codes if m.code == value), None)
 
     def instrument_specs(self) -> list[tuple[str, str, str]]:
         return [(i.id, i.version, i.content_hash) for i in self.study.instruments]

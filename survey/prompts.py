@@ -1,31 +1,40 @@
-"""The terminal screens of an interview, built on questionary.
+"""The terminal screens of an interview: one question per screen, redrawn whole, as in ODK Collect.
 
-Keys a fieldworker uses:
+Each screen has a fixed header (question k of n, instrument and section), the section's stem,
+the question wrapped at spaces to the terminal's width (again after a resize) in the interview
+language and, where the city has one, the second language, the answers, a message line and a
+key-hint line in the interview language (:mod:`axiosphere.survey.ui_text`).
 
-- the number shown beside an answer points at it (``t`` for 10 on 0-10 scales),
-  Enter confirms; arrow keys work too;
-- ``d`` "don't know" and ``r`` "refused", where the instrument has those codes;
-- ``<`` goes back one question (Ctrl-B in free-text questions);
-- Ctrl-C or Ctrl-D asks whether to pause (resume later) or abandon.
-
-questionary's automatic shortcuts number choices 1..9, 0, a... in order, so on
-a 0-10 scale the key "0" would pick 9; every choice here gets its key explicitly.
+Nothing is stored that was not chosen: no answer is preselected (except the one given before,
+when the fieldworker steps back to a question); a key selects and shows the selection, Enter
+confirms it; Enter with nothing selected, or a key that means nothing here, shows a message and
+stores nothing. Digits build a number (``1`` then ``0`` is 10; a pause of over a second starts a
+new number), ``t`` is 10 on 0-10 scales, ``d`` don't know and ``r`` refused where the item has
+those codes, ``<`` goes back; keys work in the Latin and the Russian layout alike
+(:mod:`axiosphere.survey.keys`). Ctrl-C or Ctrl-D asks whether to pause, continue or abandon.
 """
 
 from __future__ import annotations
 
 import sys
+import textwrap
+import time
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from axiosphere.survey.interview import Option, Question
-from axiosphere.survey.session import BACK, Interrupted
+from axiosphere.survey.keys import latin
+from axiosphere.survey.session import BACK, Interrupted, ReviewEntry
+from axiosphere.survey.ui_text import ui
 
 MISSING_KEYS = {"dont_know": "d", "refused": "r"}
 # Letters for codes that are not single digits; b, d and r are taken by back and the missing codes.
 _LETTERS = "tacefghijklmnopqsuvwxyz"
+_DIGIT_PAUSE = 1.2  # seconds after which a digit starts a new number
+FINISH = "finish"
 
 
-def shortcut_keys(options: tuple[Option, ...]) -> list[str]:
+def shortcut_keys(options: Sequence[Option]) -> list[str]:
     """The key for each option: its own digit where it is one, else the next free letter.
 
     >>> from axiosphere.survey.interview import Option
@@ -44,144 +53,476 @@ def shortcut_keys(options: tuple[Option, ...]) -> list[str]:
     return keys
 
 
+def fit(header: str, width: int) -> str:
+    """A header line within ``width``: the instrument's title (before " · ") is shortened first.
+
+    >>> fit(" [3/51] Portrait Values Questionnaire (PVQ-21) · Human values", 40)
+    ' [3/51] Portrait Values… · Human values'
+    """
+    if len(header) < width:
+        return header
+    head, sep, section = header.rpartition(" · ")
+    if not sep:
+        return header[: width - 2] + "…"
+    prefix, _, title = head.partition("] ")
+    room = width - 1 - len(prefix) - 2 - len(sep) - len(section) - 1
+    if room < 6:
+        return (header[: width - 2] + "…") if len(header) >= width else header
+    return f"{prefix}] {title[:room].rstrip()}…{sep}{section}"
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """``text`` wrapped at spaces (never inside a word that fits a line), paragraph by paragraph."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines.extend(textwrap.wrap(paragraph, max(20, width - 1), initial_indent=indent, subsequent_indent=indent,
+                                   break_on_hyphens=False) or [""])
+    return lines
+
+
+class View:
+    """One screen's state and its answers to keys; ``result`` is set when the screen is done."""
+
+    hint_keys: tuple[str, ...] = ()
+
+    def __init__(self, language: str | None):
+        self.language = language
+        self.message = ""
+        self.done = False
+        self.result: Any = None
+
+    def finish(self, result: Any) -> None:
+        self.done, self.result = True, result
+
+    def key(self, key: str) -> None:
+        self.message = ui("no_key", self.language, key=key)
+
+    def enter(self) -> None: ...
+
+    def backspace(self) -> None: ...
+
+    def move(self, step: int) -> None: ...
+
+    def lines(self, width: int) -> list[tuple[str, str]]:
+        return []
+
+    def cursor(self) -> int:
+        return 0
+
+    def hint(self) -> str:
+        return " · ".join(ui(k, self.language) for k in self.hint_keys)
+
+
+class ChoiceView(View):
+    """One answer out of a list: rating and choice items, consent and the pause menu."""
+
+    def __init__(self, language: str | None, options: Sequence[Option], keys: Sequence[str], *,
+                 current: Any = None, back: bool = True, aliases: dict[str, str] | None = None,
+                 compact: bool = False, hint_keys: tuple[str, ...] = ("keys_choice",)):
+        super().__init__(language)
+        self.options, self.keys, self.back = list(options), list(keys), back
+        self.aliases = aliases or {}
+        self.selected = next((n for n, o in enumerate(self.options) if current is not None and o.value == current), None)
+        self.current = self.selected
+        self.digits, self.last_digit = "", 0.0
+        self.compact = compact
+        self.hint_keys = hint_keys
+
+    def _valid(self) -> dict[int, int]:
+        return {o.value: n for n, o in enumerate(self.options) if isinstance(o.value, int) and not o.missing}
+
+    def key(self, key: str) -> None:
+        raw, key = key, self.aliases.get(key, latin(key))
+        self.message = ""
+        if key.isdigit():
+            self._digit(key)
+        elif key == "<" and self.back:
+            self.finish(BACK)
+        elif key in self.keys:
+            self.selected, self.digits = self.keys.index(key), ""
+        elif key in ("d", "r") and self.back:
+            self.message = ui("no_dont_know" if key == "d" else "no_refused", self.language)
+        else:
+            self.message = ui("no_key", self.language, key=raw)
+
+    def _digit(self, digit: str) -> None:
+        valid, now = self._valid(), time.monotonic()
+        typed = self.digits + digit if now - self.last_digit < _DIGIT_PAUSE else digit
+        if int(typed) not in valid and not any(str(v).startswith(typed) for v in valid):
+            typed = digit
+        self.digits, self.last_digit = typed, now
+        if int(typed) in valid:
+            self.selected = valid[int(typed)]
+        elif not any(str(v).startswith(typed) for v in valid):
+            self.selected, self.digits = None, ""
+            self.message = ui("no_code", self.language, code=typed)
+
+    def enter(self) -> None:
+        if self.selected is None:
+            self.message = ui("need_choice", self.language)
+        else:
+            self.finish(self.options[self.selected].value)
+
+    def move(self, step: int) -> None:
+        start = self.selected if self.selected is not None else (-1 if step > 0 else len(self.options))
+        self.selected = min(len(self.options) - 1, max(0, start + step))
+
+    def cursor(self) -> int:
+        return self.selected or 0
+
+    def lines(self, width: int) -> list[tuple[str, str]]:
+        if self.compact:
+            return self._compact(width)
+        out = []
+        for n, (option, key) in enumerate(zip(self.options, self.keys)):
+            label = option.label or str(option.value)
+            if option.label2:
+                label += f" · {option.label2}"
+            mark = "▶" if n == self.selected else " "
+            note = f"   ({ui('current', self.language)})" if n == self.current and n != self.selected else ""
+            text = wrap(f"{key:>2}  {label}{note}", width - 3)
+            style = "reverse bold" if n == self.selected else ""
+            out.append((style, f" {mark} {text[0]}"))
+            out.extend((style, f"     {more.lstrip()}") for more in text[1:])
+        return out
+
+    def _compact(self, width: int) -> list[tuple[str, str]]:
+        # A long rating scale with labels at its ends only: the points on one row, the anchors below.
+        cells = []
+        for n, (option, key) in enumerate(zip(self.options, self.keys)):
+            if option.missing:
+                continue
+            cells.append((f"[{option.value}]" if n == self.selected else f" {option.value} ", n == self.selected))
+        row: list[tuple[str, str]] = [("", "  ")]
+        for text, chosen in cells:
+            row.append(("reverse bold" if chosen else "", text))
+            row.append(("", " "))
+        out: list[tuple[str, str]] = [("", "".join(t for _, t in row))]
+        self._row = row
+        for option in self.options:
+            if option.label and not option.missing:
+                label = option.label + (f" · {option.label2}" if option.label2 else "")
+                out.extend(("", line) for line in wrap(f"{option.value} = {label}", width, "     "))
+        for n, (option, key) in enumerate(zip(self.options, self.keys)):
+            if option.missing:
+                label = option.label + (f" · {option.label2}" if option.label2 else "")
+                mark = "▶" if n == self.selected else " "
+                out.append(("reverse bold" if n == self.selected else "", f" {mark} {key:>2}  {label}"))
+        return out
+
+
+class MultiView(View):
+    """Several answers out of a list: digits (or letters after 9) tick and untick, Enter confirms."""
+
+    hint_keys = ("keys_multi",)
+
+    def __init__(self, language: str | None, options: Sequence[Option], *, current: Sequence[Any] | None, required: bool):
+        super().__init__(language)
+        self.options = list(options)
+        self.keys = [str(n + 1) if n < 9 else _LETTERS[n - 9] for n in range(len(self.options))]
+        self.ticked = {n for n, o in enumerate(self.options) if current and o.value in current}
+        self.required, self.confirm_none = required, False
+
+    def key(self, key: str) -> None:
+        raw, key = key, latin(key)
+        self.message, self.confirm_none = "", False
+        if key == "<":
+            self.finish(BACK)
+        elif key in self.keys:
+            self.ticked ^= {self.keys.index(key)}
+        else:
+            self.message = ui("no_key", self.language, key=raw)
+
+    def enter(self) -> None:
+        if self.ticked or (not self.required and self.confirm_none):
+            self.finish(sorted(self.options[n].value for n in self.ticked))
+        elif self.required:
+            self.message = ui("need_choice", self.language)
+        else:
+            self.confirm_none, self.message = True, ui("multi_none", self.language)
+
+    def lines(self, width: int) -> list[tuple[str, str]]:
+        out = []
+        for n, (option, key) in enumerate(zip(self.options, self.keys)):
+            box = "[x]" if n in self.ticked else "[ ]"
+            label = option.label + (f" · {option.label2}" if option.label2 else "")
+            out.append(("bold" if n in self.ticked else "", f" {box} {key:>2}  {label}"))
+        return out
+
+
+class EntryView(View):
+    """A typed answer: numbers (with their don't-know/refused codes as d and r) and texts."""
+
+    def __init__(self, language: str | None, question: Question):
+        super().__init__(language)
+        self.question = question
+        self.number = question.type == "number"
+        self.missing = {MISSING_KEYS[o.missing]: o for o in question.options if o.missing}
+        self.chosen_missing: Option | None = None
+        default = question.default
+        by_code = {o.value: o for o in question.options if o.missing}
+        self.chosen_missing = by_code.get(default) if default is not None else None
+        self.buffer = "" if default is None or self.chosen_missing else _format(default)
+        self.hint_keys = ("keys_number",) if self.number else ("keys_text",)
+
+    def key(self, key: str) -> None:
+        self.message = ""
+        plain = latin(key)
+        if self.number:
+            if key.isdigit() or (key in ".," and self.buffer and not any(c in self.buffer for c in ".,")):
+                self.buffer, self.chosen_missing = self.buffer + key, None
+            elif plain == "<":
+                self.finish(BACK)
+            elif plain in self.missing and not self.buffer:
+                self.chosen_missing = self.missing[plain]
+            elif plain in ("d", "r") and not self.buffer:
+                self.message = ui("no_dont_know" if plain == "d" else "no_refused", self.language)
+            else:
+                self.message = ui("no_key", self.language, key=key)
+        else:
+            self.buffer, self.chosen_missing = self.buffer + key, None
+
+    def backspace(self) -> None:
+        self.buffer, self.chosen_missing = self.buffer[:-1], None
+
+    def enter(self) -> None:
+        q = self.question
+        if self.chosen_missing is not None:
+            self.finish(self.chosen_missing.value)
+            return
+        text = self.buffer.strip()
+        if not text:
+            if q.required:
+                self.message = ui("need_number" if self.number else "need_text", self.language,
+                                  low=_format(q.minimum), high=_format(q.maximum))
+            else:
+                self.finish(None)
+            return
+        if not self.number:
+            self.finish(text)
+            return
+        value = float(text.replace(",", "."))
+        if not q.minimum <= value <= q.maximum:
+            self.message = ui("need_number", self.language, low=_format(q.minimum), high=_format(q.maximum))
+            return
+        self.finish(int(value) if value.is_integer() else value)
+
+    def lines(self, width: int) -> list[tuple[str, str]]:
+        shown = self.chosen_missing.label if self.chosen_missing else self.buffer
+        out: list[tuple[str, str]] = [("bold", f" ▶ {shown}▏")]
+        for key, option in self.missing.items():
+            label = option.label + (f" · {option.label2}" if option.label2 else "")
+            out.append(("", f"   {key:>2}  {label}"))
+        return out
+
+    def hint(self) -> str:
+        keys = [ui(k, self.language) for k in self.hint_keys]
+        keys += [ui("key_dont_know" if k == "d" else "key_refused", self.language) for k in self.missing]
+        return " · ".join(keys)
+
+
+class ReviewView(View):
+    """Every question asked, with its answer: jump to one by its number, or finish."""
+
+    hint_keys = ("keys_review",)
+
+    def __init__(self, language: str | None, entries: Sequence[ReviewEntry]):
+        super().__init__(language)
+        self.entries = list(entries)
+        self.digits = ""
+        self.top = 0
+
+    def key(self, key: str) -> None:
+        plain = latin(key)
+        self.message = ""
+        if key.isdigit():
+            self.digits += key
+            self.top = min(max(0, int(self.digits) - 1), max(0, len(self.entries) - 1))
+        elif plain == "f":
+            self.finish(FINISH)
+        else:
+            self.message = ui("no_key", self.language, key=key)
+
+    def backspace(self) -> None:
+        self.digits = self.digits[:-1]
+
+    def enter(self) -> None:
+        if not self.digits:
+            self.message = ui("review_enter", self.language)
+            return
+        k, self.digits = int(self.digits), ""
+        if 1 <= k <= len(self.entries):
+            self.finish(self.entries[k - 1].index)
+        else:
+            self.message = ui("no_question", self.language, k=k)
+
+    def move(self, step: int) -> None:
+        self.top = min(max(0, self.top + step), max(0, len(self.entries) - 1))
+
+    def cursor(self) -> int:
+        return self.top
+
+    def lines(self, width: int) -> list[tuple[str, str]]:
+        out = []
+        for n, entry in enumerate(self.entries, 1):
+            text = " ".join(entry.text.split())
+            room = max(10, width - 8 - min(30, len(entry.answer)) - 3)
+            short = text if len(text) <= room else text[: room - 1] + "…"
+            out.append(("", f"{n:>4}. {short} — {entry.answer[:30]}"))
+        if self.digits:
+            out.append(("bold", f"  → {self.digits}"))
+        return out
+
+
 class TerminalScreen:
     """Interview screens in a terminal; ``input``/``output`` let tests drive them through a pipe."""
 
-    def __init__(self, *, input: Any = None, output: Any = None, echo: TextIO | None = None):
+    def __init__(self, *, input: Any = None, output: Any = None, echo: TextIO | None = None, language: str | None = None):
         self.input = input
         self.output = output
         self.echo = echo or sys.stdout
-        self._last_section: str | None = None
+        self.language = language
+        self.pending = ""
+        self.shown: list[tuple[int, int, str]] = []  # (k, n, item) of every question screen drawn
 
     def _io(self) -> dict[str, Any]:
-        return {k: v for k, v in (("input", self.input), ("output", self.output)) if v is not None}
+        io: dict[str, Any] = {}
+        if self.input is not None:
+            io["input"] = self.input
+        if self.output is not None:
+            io["output"] = self.output
+        elif not sys.stdout.isatty() and sys.stderr.isatty():
+            from prompt_toolkit.output import create_output
+
+            io["output"] = create_output(stdout=sys.stderr)  # stdout redirected: draw where the fieldworker looks
+        return io
 
     def say(self, message: str) -> None:
+        self.pending = message  # shown on the next screen's message line
         print(message, file=self.echo, flush=True)
 
-    def _ask(self, question: Any) -> Any:
+    def _run(self, view: View, header: str, text: Callable[[int], list[tuple[str, str]]]) -> Any:
+        from prompt_toolkit.application import Application, get_app
+        from prompt_toolkit.data_structures import Point
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.keys import Keys
+        from prompt_toolkit.layout import HSplit, Layout, Window
+        from prompt_toolkit.layout.controls import FormattedTextControl
+        from prompt_toolkit.layout.dimension import Dimension
+
+        view.message, self.pending = self.pending, ""
+        bindings = KeyBindings()
+
+        def after(event: Any) -> None:
+            if view.done:
+                event.app.exit(result=view.result)
+
+        @bindings.add(Keys.Any)
+        def _any(event: Any) -> None:
+            if event.data and event.data.isprintable():
+                view.key(event.data)
+            after(event)
+
+        for name, action in (("enter", view.enter), ("c-j", view.enter), ("backspace", view.backspace),
+                             ("c-h", view.backspace)):
+            bindings.add(name)(lambda event, action=action: (action(), after(event)))
+        for name, step in (("up", -1), ("down", 1), ("pageup", -10), ("pagedown", 10)):
+            bindings.add(name)(lambda event, step=step: view.move(step))
+        bindings.add("c-c")(lambda event: event.app.exit(exception=KeyboardInterrupt()))
+        bindings.add("c-d")(lambda event: event.app.exit(exception=EOFError()))
+        bindings.add("c-b")(lambda event: event.app.exit(result=BACK) if getattr(view, "back", True) else None)
+
+        def width() -> int:
+            return get_app().output.get_size().columns
+
+        def body() -> list[tuple[str, str]]:
+            return [(style, line + "\n") for style, line in text(width())]
+
+        def answers() -> list[tuple[str, str]]:
+            return [(style, line + "\n") for style, line in view.lines(width())]
+
+        def footer() -> list[tuple[str, str]]:
+            lines = [("fg:ansired bold", line + "\n") for line in wrap(view.message, width())] if view.message else []
+            return lines + [("reverse", line + "\n") for line in wrap(view.hint(), width())]
+
+        answers_control = FormattedTextControl(answers, get_cursor_position=lambda: Point(0, view.cursor()),
+                                               show_cursor=False)
+        def top() -> list[tuple[str, str]]:
+            return [("reverse bold", fit(header, width()))]
+
+        layout = Layout(HSplit([
+            Window(FormattedTextControl(top), height=1),
+            Window(FormattedTextControl(body), dont_extend_height=True, wrap_lines=True),
+            Window(answers_control, wrap_lines=False, height=Dimension(min=1)),
+            Window(FormattedTextControl(footer), dont_extend_height=True, wrap_lines=True),
+        ]))
+        app: Any = Application(layout=layout, key_bindings=bindings, full_screen=True, mouse_support=False, **self._io())
         try:
-            return question.unsafe_ask()
+            return app.run()
         except (KeyboardInterrupt, EOFError):
             raise Interrupted from None
 
-    def consent(self, text: str) -> bool:
-        import questionary
+    # -- the screens the session asks for ------------------------------------------------
 
-        self.say(text)
-        choices = [questionary.Choice("Yes: the respondent agrees, start the interview", True, shortcut_key="y"),
-                   questionary.Choice("No: record a refusal", False, shortcut_key="n")]
-        prompt = questionary.select("Does the respondent agree to take part?", choices=choices, use_shortcuts=True,
-                                    use_jk_keys=False, instruction="(y / n, Enter)", **self._io())
-        return bool(self._ask(self._with_back(prompt)))
+    def consent(self, text: str) -> bool:
+        options = [Option(True, ui("consent_yes", self.language)), Option(False, ui("consent_no", self.language))]
+        # y/n, and in Russian д(а)/н(ет); the y and n keys of a Russian layout send н and т.
+        aliases = {"д": "y", "Д": "y", "н": "n", "Н": "n", "т": "n", "Т": "n"}
+        view = ChoiceView(self.language, options, ["y", "n"], back=False, aliases=aliases, hint_keys=("keys_menu",))
+        question = ui("consent_question", self.language)
+        return bool(self._run(view, " axiosphere", lambda w: [*map(lambda l: ("", l), wrap(text, w)), ("", ""),
+                                                               *[("bold", l) for l in wrap(question, w)]]))
 
     def interrupted(self) -> str:
-        import questionary
+        options = [Option("pause", ui("pause", self.language)), Option("continue", ui("continue", self.language)),
+                   Option("abandon", ui("abandon", self.language))]
+        view = ChoiceView(self.language, options, ["p", "c", "a"], back=False, hint_keys=("keys_menu",))
+        choice = self._run(view, " axiosphere", lambda w: [("bold", l) for l in wrap(ui("interrupted", self.language), w)])
+        if choice == "abandon":
+            sure = ChoiceView(self.language, [Option(True, ui("yes", self.language)), Option(False, ui("no", self.language))],
+                              ["y", "n"], back=False, aliases={"д": "y", "н": "n", "т": "n"}, hint_keys=("keys_menu",))
+            if not self._run(sure, " axiosphere", lambda w: [("bold", l) for l in wrap(ui("abandon_confirm", self.language), w)]):
+                return self.interrupted()
+        return choice
 
-        choices = [questionary.Choice("Pause: keep all answers and resume later", "pause", shortcut_key="p"),
-                   questionary.Choice("Continue the interview", "continue", shortcut_key="c"),
-                   questionary.Choice("Abandon: the respondent stopped (answers so far are kept)", "abandon", shortcut_key="a")]
-        prompt = questionary.select("Interview interrupted. What now?", choices=choices, use_shortcuts=True,
-                                    use_jk_keys=False, instruction="(p / c / a, Enter)", **self._io())
-        return self._ask(self._with_back(prompt))
+    def review(self, entries: Sequence[ReviewEntry]) -> Any:
+        view = ReviewView(self.language, entries)
+        title = ui("review_title", self.language, n=len(entries))
+        return self._run(view, f" [{len(entries)}/{len(entries)}]", lambda w: [("bold", l) for l in wrap(title, w)])
 
     def ask(self, question: Question) -> Any:
-        self._header(question)
-        message = question.text + (f"\n  {question.text2}" if question.text2 else "")
+        self.shown.append((question.position, question.total, question.item))
         if question.type in ("rating", "choice"):
-            return self._select(message, question)
-        if question.type == "multi":
-            return self._checkbox(message, question)
-        return self._text(message, question)
+            keys = shortcut_keys(question.options)
+            points = [o for o in question.options if not o.missing]
+            compact = question.type == "rating" and len(points) > 7 and sum(bool(o.label) for o in points) <= 3
+            view: View = ChoiceView(self.language, question.options, keys, current=question.default, compact=compact)
+            hint = ["keys_choice"] + (["keys_ten"] if "t" in keys and compact else [])
+            hint += [f"key_{o.missing}" for o in question.options if o.missing]
+            view.hint_keys = (*hint, "key_back", "key_pause")
+        elif question.type == "multi":
+            view = MultiView(self.language, question.options, current=question.default, required=question.required)
+            view.hint_keys = (*view.hint_keys, "key_back", "key_pause")
+        else:
+            view = EntryView(self.language, question)
+            view.hint_keys = (*view.hint_keys, "key_back", "key_pause") if question.type == "number" else \
+                (*view.hint_keys, "key_pause")
+        header = f" [{question.position}/{question.total}] {question.section}"
 
-    def _header(self, question: Question) -> None:
-        self.say(f"\n[{question.position}/{question.total}] {question.section}")
-        if question.intro and question.section != self._last_section:
-            self.say(question.intro)
-        self._last_section = question.section
-        if question.note:
-            self.say(f"({question.note})")
+        def text(width: int) -> list[tuple[str, str]]:
+            out: list[tuple[str, str]] = []
+            if question.intro:
+                out += [("italic", line) for line in wrap(question.intro, width)]
+                out.append(("", ""))
+            if question.note:
+                out += [("", line) for line in wrap(f"({question.note})", width)]
+            out += [("bold", line) for line in wrap(question.text, width)]
+            if question.text2:
+                out += [("fg:ansibrightblack", line) for line in wrap(question.text2, width)]
+            out.append(("", ""))
+            return out
 
-    def _with_back(self, prompt: Any, *keys: str) -> Any:
-        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-
-        extra = KeyBindings()
-        for key in keys:
-            extra.add(key, eager=True)(lambda event: event.app.exit(result=BACK))
-        # questionary's lists ignore Ctrl-D; make it interrupt as in its text prompts.
-        extra.add("c-d", eager=True)(lambda event: event.app.exit(exception=EOFError))
-        prompt.application.key_bindings = merge_key_bindings([prompt.application.key_bindings, extra])
-        return prompt
-
-    def _select(self, message: str, question: Question) -> Any:
-        import questionary
-
-        keys = shortcut_keys(question.options)
-        choices = []
-        for option, key in zip(question.options, keys):
-            # The key already shows the code, except where a letter stands for it (t = 10).
-            shown_code = not option.missing and key != str(option.value)
-            title = f"{option.value} {option.label}".strip() if shown_code else option.label or str(option.value)
-            if option.label2:
-                title += f" · {option.label2}"
-            choices.append(questionary.Choice(title, value=option.value, shortcut_key=key))
-        default = next((c for c in choices if c.value == question.default), None)
-        hint = ["number + Enter"] + [f"{MISSING_KEYS[o.missing]} {o.label}" for o in question.options if o.missing]
-        hint += ["< back", "Ctrl-C pause"]
-        prompt = questionary.select(message, choices=choices, use_shortcuts=True, use_jk_keys=False,
-                                    use_emacs_keys=False, default=default, instruction=f"({' · '.join(hint)})", **self._io())
-        return self._ask(self._with_back(prompt, "<", "c-b"))
-
-    def _checkbox(self, message: str, question: Question) -> Any:
-        import questionary
-
-        chosen = set(question.default or [])
-        choices = [questionary.Choice(o.label + (f" · {o.label2}" if o.label2 else ""), value=o.value,
-                                      checked=o.value in chosen) for o in question.options]
-
-        def valid(selected: list[Any]) -> bool | str:
-            return bool(selected) or not question.required or "choose at least one"
-
-        prompt = questionary.checkbox(message, choices=choices, validate=valid, use_jk_keys=False,
-                                      instruction="(Space selects, Enter confirms, < back)", **self._io())
-        return self._ask(self._with_back(prompt, "<", "c-b"))
-
-    def _text(self, message: str, question: Question) -> Any:
-        import questionary
-        from prompt_toolkit.key_binding import KeyBindings
-
-        number = question.type == "number"
-
-        def parse(text: str) -> Any:
-            text = text.strip()
-            if not text:
-                return None
-            return float(text.replace(",", ".")) if number else text
-
-        def valid(text: str) -> bool | str:
-            if not text.strip():
-                return not question.required or "an answer is required"
-            if not number:
-                return True
-            try:
-                value = parse(text)
-            except ValueError:
-                return "type a number"
-            if not question.minimum <= value <= question.maximum:
-                return f"a number from {question.minimum:g} to {question.maximum:g}"
-            return True
-
-        back = KeyBindings()
-        for key in ("<", "c-b") if number else ("c-b",):
-            back.add(key, eager=True)(lambda event: event.app.exit(result=BACK))
-        default = "" if question.default is None else _format(question.default)
-        hint = "number, Enter · < back · Ctrl-C pause" if number else "Enter · Ctrl-B back · Ctrl-C pause"
-        prompt = questionary.text(f"{message} ({hint})", default=default, validate=valid, key_bindings=back, **self._io())
-        answer = self._ask(prompt)
-        if answer is BACK:
-            return BACK
-        value = parse(answer)
-        return int(value) if number and value is not None and float(value).is_integer() else value
+        return self._run(view, header, text)
 
 
 def _format(value: Any) -> str:

@@ -28,10 +28,21 @@ class Interrupted(Exception):
     """The fieldworker pressed Ctrl-C or Ctrl-D."""
 
 
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One question on the review screen: where it is in the flow, its text and the answer given."""
+
+    index: int
+    item: str
+    text: str
+    answer: str
+
+
 class Screen(Protocol):
     def consent(self, text: str) -> bool: ...
     def ask(self, question: Question) -> Any: ...
     def interrupted(self) -> str: ...
+    def review(self, entries: list[ReviewEntry]) -> Any: ...
     def say(self, message: str) -> None: ...
 
 
@@ -63,7 +74,6 @@ def start(store: Store, flow: Flow, screen: Screen, *, interviewer: str) -> Outc
         seed=flow.seed, instruments=flow.instrument_specs(), item_order=flow.order, consent=agreed,
     )
     if not agreed:
-        screen.say("Refusal recorded. Nothing else was stored.")
         return Outcome(interview, "refused", 0)
     return run(store, flow, screen, interview=interview)
 
@@ -81,48 +91,75 @@ def resume(store: Store, study: Any, screen: Screen, *, interview: str) -> Outco
 
 
 def run(store: Store, flow: Flow, screen: Screen, *, interview: str, at: int | None = None) -> Outcome:
-    """Ask from ``at`` (default: the first unanswered question) to the end, committing each answer."""
+    """Ask from ``at`` (default: the first unanswered question) to the end, committing each answer,
+    then show the review screen; the interview is complete only when the review is confirmed."""
     answers = store.current_answers(interview)
     i = flow.resume_at(answers) if at is None else at
-    while i is not None:
-        question = flow.question(i, answers)
-        shown = store.clock()
+    reviewing = False
+    while True:
         try:
+            if i is None:
+                choice = screen.review(review_entries(flow, answers))
+                if choice == "finish":
+                    break
+                i, reviewing = choice, True
+                continue
+            question = flow.question(i, answers)
+            shown = store.clock()
             result = screen.ask(question)
-        except Interrupted:
+            if result is BACK:
+                previous = flow.previous(i, answers)
+                store.log(interview, "back", question.item)
+                i = previous if previous is not None else i
+                continue
+            problem = flow.check(i, result)
+            if problem:
+                screen.say(problem)
+                continue
+            current = answers.get(question.item)
+            unchanged = current is not None and current.status == "answered" and current.value == result
+            if not unchanged:
+                missing, status = flow.missing_kind(i, result), "skipped" if result is None else "answered"
+                revision = store.answer(interview, question.item, result, missing=missing, status=status, shown_at=shown)
+                answers = {**answers, question.item: Answer(question.item, result, missing, status, revision, shown, shown)}
+                stale = flow.no_longer_relevant(answers)
+                if stale:
+                    store.mark_not_relevant(interview, stale)
+                    answers = store.current_answers(interview)
+            # From the review, a changed answer leads back to it (or to a question it made relevant).
+            i = flow.resume_at(answers) if reviewing else flow.next(i, answers)
+        except (Interrupted, KeyboardInterrupt):
+            # Ctrl-C at any moment, on a screen or between two: the same menu, every answer so far kept.
             choice = _after_interrupt(screen)
             if choice == "continue":
                 continue
-            store.set_status(interview, "paused" if choice == "pause" else "abandoned", detail=question.item)
+            where = flow.steps[i].item.id if i is not None else "review"
+            store.set_status(interview, "paused" if choice == "pause" else "abandoned", detail=where)
             return Outcome(interview, "paused" if choice == "pause" else "abandoned", _count(answers))
-        if result is BACK:
-            previous = flow.previous(i, answers)
-            store.log(interview, "back", question.item)
-            i = previous if previous is not None else i
-            continue
-        problem = flow.check(i, result)
-        if problem:
-            screen.say(problem)
-            continue
-        current = answers.get(question.item)
-        unchanged = current is not None and current.status == "answered" and current.value == result
-        if not unchanged:
-            missing, status = flow.missing_kind(i, result), "skipped" if result is None else "answered"
-            revision = store.answer(interview, question.item, result, missing=missing, status=status, shown_at=shown)
-            answers = {**answers, question.item: Answer(question.item, result, missing, status, revision, shown, shown)}
-            stale = flow.no_longer_relevant(answers)
-            if stale:
-                store.mark_not_relevant(interview, stale)
-                answers = store.current_answers(interview)
-        i = flow.next(i, answers)
     store.set_status(interview, "complete")
     return Outcome(interview, "complete", _count(answers))
+
+
+def review_entries(flow: Flow, answers: dict[str, Answer]) -> list[ReviewEntry]:
+    """The questions skip logic asks, in order, with the answer given to each (as its label)."""
+    entries = []
+    for i in flow.relevant_steps(answers):
+        question = flow.question(i, answers)
+        given = answers.get(question.item)
+        if given is None or given.status != "answered":
+            label = "—"
+        elif isinstance(given.value, list):
+            label = ", ".join(o.label for o in question.options if o.value in given.value) or "—"
+        else:
+            label = next((o.label for o in question.options if o.value == given.value), None) or str(given.value)
+        entries.append(ReviewEntry(i, question.item, question.text or question.item, label))
+    return entries
 
 
 def _after_interrupt(screen: Screen) -> str:
     try:
         return screen.interrupted()
-    except Interrupted:
+    except (Interrupted, KeyboardInterrupt):
         return "pause"  # a second Ctrl-C: the safe choice keeps everything for later
 
 

@@ -42,8 +42,44 @@ STORE_FILE = "responses.sqlite"
 STATUSES = ("in_progress", "paused", "complete", "abandoned", "refused")
 
 
-class StoreError(RuntimeError):
-    """The store could not write (full disk, read-only file, locked too long): nothing was saved."""
+class StoreError(InputError):
+    """The store could not be opened or written (full disk, read-only, locked, not a store): one line, exit 2."""
+
+
+def explain(exc: BaseException, path: Path, doing: str) -> str:
+    """What an SQLite or OS failure means for a fieldworker, in one sentence."""
+    text = str(exc).lower()
+    if "full" in text or getattr(exc, "errno", None) == 28:
+        reason = "the disk is full; free some space"
+    elif "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+        reason = "the store or its folder is read-only; make it writable (or copy the study to a writable folder)"
+    elif "locked" in text or "busy" in text:
+        reason = "another program holds the store locked for too long; close it and try again"
+    elif "unable to open" in text:
+        reason = "the folder cannot be written or does not exist"
+    elif "not a database" in text or "malformed" in text:
+        reason = "the file is not an intact response store"
+    else:
+        reason = str(exc)
+    return f"cannot {doing} {path}: {reason}"
+
+
+def machine_device() -> str:
+    """This machine's device id, kept in the user's data folder: copies of a study on two laptops
+    get two ids, and one laptop keeps its id across studies and store files."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "axiosphere"
+    path = base / "device-id"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        pass
+    device = f"{socket.gethostname()}-{uuidlib.uuid4().hex[:8]}"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        path.write_text(device + "\n", encoding="utf-8")
+    except OSError:
+        pass  # a read-only home: the id lasts for this process only, still unique to it
+    return device
 
 
 def now() -> str:
@@ -127,7 +163,8 @@ class Store:
         self.db = connection
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
         self.study_id = meta["study_id"]
-        self.device = meta["device"]
+        # The device that records is this machine, not the one that created the file (a copied folder).
+        self.device = machine_device()
         self._ids: dict[str, int] = {}
         # Time stamps come from here; simulations replace it with a clock of their own.
         self.clock = now
@@ -156,13 +193,13 @@ class Store:
             connection = _connect(path, durable)
             with _transaction(connection):
                 migrate(connection)
-                device = f"{socket.gethostname()}-{uuidlib.uuid4().hex[:8]}"
+                device = machine_device()
                 connection.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [("study_id", study_id), ("device", device), ("created_at", now()), ("store_id", uuidlib.uuid4().hex)],
                 )
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot create the response store {path}: {exc}") from None
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(explain(exc, path, "create the response store")) from None
         return cls(path, connection)
 
     @classmethod
@@ -189,8 +226,10 @@ class Store:
                 with _transaction(connection):
                     migrate(connection)
             store = cls(path, connection)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(explain(exc, path, "open the response store")) from None
         except sqlite3.DatabaseError as exc:
-            raise InputError(f"{path} is damaged or not a response store ({exc})") from None
+            raise StoreError(f"{path} is damaged or not a response store ({exc})") from None
         if study_id is not None and store.study_id != study_id:
             store.close()
             raise InputError(f"{path} belongs to study '{store.study_id}', not '{study_id}'")
@@ -220,12 +259,9 @@ class Store:
         try:
             with _transaction(self.db):
                 yield self.db
-        except sqlite3.OperationalError as exc:
-            reason = "the disk is full" if "full" in str(exc) else str(exc)
-            raise StoreError(f"could not save {what} to {self.path}: {reason}. Nothing was lost before this; "
-                             "free space or fix the problem, then resume the interview.") from None
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"could not save {what} to {self.path}: {exc}") from None
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StoreError(explain(exc, self.path, f"save {what} in") + "; every answer saved before this is kept: "
+                             "fix it, then continue with axiosphere survey resume") from None
 
     def start_interview(
         self, *, city: str, interviewer: str, language: str, seed: int, instruments: Iterable[tuple[str, str, str]],

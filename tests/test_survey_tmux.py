@@ -77,7 +77,7 @@ def test_sigkill_mid_interview_then_resume_keeps_every_answer_once(study_dir):
     env = dict(os.environ)
     run = Terminal(_axiosphere(study_dir, "survey", "run", str(study_dir), "--city", "narva", "--interviewer", "iv1", "--seed", "3"), env)
     try:
-        run.wait_for("agree to take part")
+        run.wait_for("Согласен ли респондент участвовать?")
         run.keys("y", "Enter")
         run.wait_for("[1/4]")
         run.keys("2", "Enter")          # sex: female
@@ -109,6 +109,8 @@ def test_sigkill_mid_interview_then_resume_keeps_every_answer_once(study_dir):
         resume.keys("d", "Enter")       # t2: don't know
         resume.wait_for("[5/5]")
         resume.keys("1", "Enter")       # t3
+        resume.wait_for("Проверка: 5")  # the review screen, in the interview's language
+        resume.keys("f")
         screen = resume.wait_for("Interview complete")
         assert "Traceback" not in screen
     finally:
