@@ -3,15 +3,16 @@
 With a Russian (ЙЦУКЕН) layout active, the keys marked d, r, t and < send в, к, е and б (Б with
 Shift): every key is read as the Latin key at the same place, so shortcuts work in both layouts.
 
->>> latin("в"), latin("к"), latin("Б"), latin("7")
-('d', 'r', '<', '7')
+>>> latin("в"), latin("к"), latin("б"), latin("Б"), latin("7")
+('d', 'r', '<', '<', '7')
 """
 
 from __future__ import annotations
 
 _LATIN = "qwertyuiop[]asdfghjkl;'zxcvbnm,./`"
 _CYRILLIC = "йцукенгшщзхъфывапролджэячсмитьбю.ё"
-_BY_CYRILLIC = {c: l for c, l in zip(_CYRILLIC, _LATIN)} | {"Б": "<", "Ю": ">", ",": ","}
+# б sits on the key of "," and "<": as the back key it means "<" (a comma is no shortcut).
+_BY_CYRILLIC = {c: l for c, l in zip(_CYRILLIC, _LATIN)} | {"б": "<", "Б": "<", "ю": ">", "Ю": ">"}
 
 
 def latin(key: str) -> str:

@@ -168,6 +168,8 @@ class ChoiceView(View):
         self.selected = min(len(self.options) - 1, max(0, start + step))
 
     def cursor(self) -> int:
+        if self.compact:
+            return len(self.lines(80)) - 1 if self.selected is not None and self.options[self.selected].missing else 0
         return self.selected or 0
 
     def lines(self, width: int) -> list[tuple[str, str]]:
@@ -198,7 +200,6 @@ class ChoiceView(View):
             row.append(("reverse bold" if chosen else "", text))
             row.append(("", " "))
         out: list[tuple[str, str]] = [("", "".join(t for _, t in row))]
-        self._row = row
         for option in self.options:
             if option.label and not option.missing:
                 label = option.label + (f" · {option.label2}" if option.label2 else "")
@@ -445,8 +446,11 @@ class TerminalScreen:
             lines = [("fg:ansired bold", line + "\n") for line in wrap(view.message, width())] if view.message else []
             return lines + [("reverse", line + "\n") for line in wrap(view.hint(), width())]
 
-        answers_control = FormattedTextControl(answers, get_cursor_position=lambda: Point(0, view.cursor()),
-                                               show_cursor=False)
+        def cursor() -> Point:
+            # The line to keep in sight when the answers do not fit: the selection (clamped to the lines drawn).
+            return Point(0, max(0, min(view.cursor(), len(view.lines(width())) - 1)))
+
+        answers_control = FormattedTextControl(answers, get_cursor_position=cursor, show_cursor=False)
         def top() -> list[tuple[str, str]]:
             return [("reverse bold", fit(header, width()))]
 

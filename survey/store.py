@@ -49,9 +49,11 @@ class StoreError(InputError):
 def explain(exc: BaseException, path: Path, doing: str) -> str:
     """What an SQLite or OS failure means for a fieldworker, in one sentence."""
     text = str(exc).lower()
+    folder = path.parent
+    writable = os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
     if "full" in text or getattr(exc, "errno", None) == 28:
         reason = "the disk is full; free some space"
-    elif "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+    elif "readonly" in text or "read-only" in text or isinstance(exc, PermissionError) or (folder.exists() and not writable):
         reason = "the store or its folder is read-only; make it writable (or copy the study to a writable folder)"
     elif "locked" in text or "busy" in text:
         reason = "another program holds the store locked for too long; close it and try again"

@@ -54,7 +54,7 @@ UI: dict[str, dict[str, str]] = {
 LANGUAGES = ("en", "ru")
 
 
-def ui(key: str, language: str | None, **values: object) -> str:
-    """The text ``key`` in ``language`` (English when it has no translation), with ``values`` filled in."""
-    entry = UI[key]
+def ui(name: str, language: str | None, /, **values: object) -> str:
+    """The text ``name`` in ``language`` (English when it has no translation), with ``values`` filled in."""
+    entry = UI[name]
     return entry.get(language or "en", entry["en"]).format(**values)

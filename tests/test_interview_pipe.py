@@ -144,3 +144,31 @@ def test_ctrl_c_at_consent_stores_nothing(mini):
         outcome = start(store, Flow(mini, "narva", seed=1), screen, interviewer="iv7")
         assert outcome.status == "not_started"
         assert store.interviews() == []
+
+
+def test_ctrl_c_between_screens_gives_the_menu_and_keeps_every_answer(mini):
+    from axiosphere.survey.simulate import ScriptedScreen
+
+    with Store.for_study(mini.folder, mini.id, create=True) as store:
+        real, calls = store.answer, []
+
+        def answer_then_signal(*args, **kwargs):
+            revision = real(*args, **kwargs)
+            calls.append(args[1])
+            if len(calls) == 2:
+                raise KeyboardInterrupt  # Ctrl-C after the commit, before the next screen is drawn
+            return revision
+
+        store.answer = answer_then_signal
+        screen = ScriptedScreen(lambda q: 1, on_interrupt="pause")
+        outcome = start(store, Flow(mini, "narva", seed=1), screen, interviewer="iv7")
+        assert outcome.status == "paused"
+        assert set(store.current_answers(outcome.interview)) == {"sex", "aware"}, "both committed answers kept"
+        assert store.interview(outcome.interview).status == "paused"
+
+
+def test_enter_without_a_selection_stores_nothing(mini):
+    outcome, rows, record, progress = drive(mini, "narva", ["\r", "y\r", "\r", "x", "\r", "2\r", "\x03", "p\r"])
+    assert outcome.status == "paused" and record.consent
+    assert rows == [("sex", 1, "2", None, "answered")], "Enter alone and an unknown key stored nothing"
+    assert progress[:2] == ["[1/4]", "[2/4]"], "the messages came on the same screen; nothing moved on"
