@@ -29,12 +29,16 @@ def validate(
 ) -> None:
     """Check a study file: instruments, cities, languages, margins, quotas and twin links."""
     from axiosphere.survey.study import load_study
+    from axiosphere.survey.ui_text import LANGUAGES
 
     study = load_study(folder)
+    untranslated = sorted({c.language for c in study.cities.values()} - set(LANGUAGES))
+    notes = [f"the interview screens have no '{lang}' translation: keys, hints and menus will be in English "
+             f"(add it in axiosphere/survey/ui_text.py)" for lang in untranslated]
     if json:
         from axiosphere.instruments.output import print_json
 
-        print_json({"valid": True, **study.summary()})
+        print_json({"valid": True, **study.summary(), "notes": notes})
         return
     print(f"ok: {study.file}: {study.title}")
     print(f"  instruments: {', '.join(f'{i.id} {i.version}' for i in study.instruments)}")
@@ -44,3 +48,5 @@ def validate(
         print(f"  {city.display_name('en')} ({city.country}, {language}): twinned with {twins}")
     if study.hubs():
         print(f"  hub: {', '.join(study.cities[h].display_name('en') for h in study.hubs())}")
+    for note in notes:
+        print(f"note: {note}")

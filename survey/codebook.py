@@ -24,11 +24,14 @@ _MISSING_SENTENCE = {
 
 
 def write_codebook(table: ExportTable, data_path: Path, format: str) -> list[Path]:
-    """Write ``<name>.codebook.md``, ``<name>.datapackage.json`` and ``<name>.ddi.xml`` beside the data."""
-    stem = data_path.with_suffix("")
-    markdown = stem.with_name(stem.name + ".codebook.md")
-    package = stem.with_name(stem.name + ".datapackage.json")
-    ddi = stem.with_name(stem.name + ".ddi.xml")
+    """Write ``<file>.codebook.md``, ``<file>.datapackage.json`` and ``<file>.ddi.xml`` beside the data.
+
+    Named after the whole file name (``answers.sav.codebook.md``), so a CSV and an SPSS export
+    of the same name each keep their own codebook.
+    """
+    markdown = data_path.with_name(data_path.name + ".codebook.md")
+    package = data_path.with_name(data_path.name + ".datapackage.json")
+    ddi = data_path.with_name(data_path.name + ".ddi.xml")
     markdown.write_text(codebook_markdown(table, data_path.name, format), encoding="utf-8")
     package.write_text(json.dumps(datapackage(table, data_path.name, format), ensure_ascii=False, indent=2) + "\n",
                        encoding="utf-8")

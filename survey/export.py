@@ -32,21 +32,25 @@ _META = [
     Column("interviewer", "Interviewer id", "meta", "string"),
     Column("device", "Device that recorded the interview", "meta", "string"),
     Column("language", "Interview language", "meta", "string"),
+    Column("second_language", "Second language shown under the first (empty: none)", "meta", "string"),
     Column("status", "Interview status", "meta", "string"),
     Column("started", "Start of the interview (UTC)", "meta", "datetime"),
     Column("ended", "End of the interview (UTC)", "meta", "datetime"),
-    Column("duration_min", "Duration in minutes", "meta", "number"),
+    Column("duration_min", "Duration in minutes, without the time the interview was paused", "meta", "number"),
+    Column("paused_min", "Minutes the interview was paused", "meta", "number"),
     Column("seed", "Seed of the randomised order", "meta", "integer"),
     Column("instruments", "Instruments used (id@version#hash)", "meta", "string"),
 ]
 
 
-def build_table(study: StudyDesign, store: Store, *, include_incomplete: bool = False) -> ExportTable:
-    """The study's answers as a wide table; only complete interviews unless ``include_incomplete``."""
+def build_table(study: StudyDesign, store: Store, *, include_incomplete: bool = False,
+                include_pilot: bool = False) -> ExportTable:
+    """The study's answers as a wide table: complete fieldwork interviews, unless ``include_incomplete``
+    (every status) or ``include_pilot`` (the simulated interviews of ``survey pilot`` too)."""
     import pandas as pd
 
     statuses = ("complete", "paused", "in_progress", "abandoned", "refused") if include_incomplete else ("complete",)
-    records = [r for r in store.interviews() if r.status in statuses]
+    records = [r for r in store.interviews() if r.status in statuses and (include_pilot or not r.pilot)]
     wanted = {r.uuid for r in records}
     answers: dict[str, dict[str, tuple[Any, str | None]]] = defaultdict(dict)
     timings: list[tuple[str, str, str, str]] = []
@@ -55,12 +59,13 @@ def build_table(study: StudyDesign, store: Store, *, include_incomplete: bool = 
             answers[uuid][item] = (value, missing)
             timings.append((uuid, item, shown, answered_at))
     used = {uuid: [f"{i}@{v}#{h[:8]}" for i, v, h in specs] for uuid, specs in store.instruments_used().items()}
+    paused = store.paused_seconds()
     columns = list(_META) + _item_columns(study, {item for a in answers.values() for item in a})
     rows = []
     for r in records:
         row: dict[str, Any] = {
             "interview": r.uuid, "city": r.city, "interviewer": r.interviewer, "device": r.device, "language": r.language,
-            "status": r.status, "started": r.started_at, "ended": r.ended_at, "seed": r.seed,
+            "second_language": r.second_language or "", "paused_min": paused.get(r.uuid, 0.0) / 60, "status": r.status, "started": r.started_at, "ended": r.ended_at, "seed": r.seed,
             "instruments": ";".join(used.get(r.uuid, [])),
         }
         mine = answers.get(r.uuid, {})
@@ -73,7 +78,8 @@ def build_table(study: StudyDesign, store: Store, *, include_incomplete: bool = 
                for c in columns]
     for name in ("started", "ended"):
         frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
-    frame["duration_min"] = ((frame["ended"] - frame["started"]).dt.total_seconds() / 60).astype("Float64")
+    frame["duration_min"] = ((frame["ended"] - frame["started"]).dt.total_seconds() / 60 - frame["paused_min"]).astype("Float64")
+    frame["paused_min"] = frame["paused_min"].astype("Float64")
     for column in columns:
         if column.type == "integer":
             frame[column.name] = frame[column.name].astype("Int64")
@@ -99,11 +105,17 @@ def _item_columns(study: StudyDesign, answered: set[str]) -> list[Column]:
         for item_id in instrument.item_order():
             item = instrument.items[item_id]
             known.add(item_id)
-            text = item.text.get(instrument.languages[0])
+            # One label for every city: the placeholders are named, not filled with one city's name.
+            text = item.text.get(instrument.languages[0]).replace("{city}", "[city]").replace("{twins}", "[twin towns]")
             if item.type == "multi":
-                for city in offered:
-                    name = study.cities[city].display_name(instrument.languages[0])
-                    columns.append(Column(f"{item_id}_{codes[city]}", f"{item_id}: {name}", "option", "integer",
+                if item.options_from == "twins":
+                    options = [(codes[c], study.cities[c].display_name(instrument.languages[0])) for c in offered]
+                else:
+                    scale = instrument.item_scale(item_id)
+                    options = [(p.value, p.label.get(instrument.languages[0]) if p.label else str(p.value))
+                               for p in scale.points]
+                for code, name in options:
+                    columns.append(Column(f"{item_id}_{code}", f"{item_id}: {name}", "option", "integer",
                                           {0: "not selected", 1: "selected"}, instrument=instrument.id, item=item_id,
                                           note=text))
                 continue
@@ -136,9 +148,9 @@ def _cell(column: Column, answers: dict[str, tuple[Any, str | None]], study: Stu
         if column.item not in answers:
             return None
         code = int(column.name.rsplit("_", 1)[1])
-        offered = {n + 1 for n, c in enumerate(study.cities) if c in study.twins(city)}
-        if code not in offered:
-            return None
+        item = next(i.items[column.item] for i in study.instruments if column.item in i.items)
+        if item.options_from == "twins" and code not in {n + 1 for n, c in enumerate(study.cities) if c in study.twins(city)}:
+            return None  # not a twin of this city: the option was never offered
         return int(code in (answers[column.item][0] or []))
     value = answers.get(column.name, (None, None))[0]
     return value
@@ -176,7 +188,13 @@ def write_export(table: ExportTable, path: str | Path, *, format: str | None = N
             _write_dta(table, path)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
-    return [path, *write_codebook(table, path, format)]
+    written = [path, *write_codebook(table, path, format)]
+    if table.paradata is not None:
+        timings = path.with_name(path.name + ".paradata.csv")
+        table.paradata[table.paradata["interview"].isin(table.frame["interview"])].to_csv(
+            timings, index=False, date_format="%Y-%m-%dT%H:%M:%S.%f%z")
+        written.append(timings)
+    return written
 
 
 def _numeric_frame(table: ExportTable) -> Any:

@@ -118,6 +118,40 @@ def _finish(outcome, store) -> None:
         print(f"resume with: axiosphere survey resume {store.path.parent} --interview {outcome.interview}")
 
 
+@survey_app.command("pilot")
+def pilot(
+    study_dir: Path = typer.Argument(..., help="The study folder."),
+    n: int = typer.Option(..., "--n", help="How many simulated interviews."),
+    city: Optional[str] = typer.Option(None, "--city", help="Only this city (default: every city in turn)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the simulated answers."),
+    seconds: float = typer.Option(7.0, "--seconds", help="Seconds per question, for the length estimate."),
+    json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+) -> None:
+    """Test an instrument's skip logic and length: simulated respondents through the real flow and store,
+    marked as pilot (left out of exports and analysis); how many were asked each question."""
+    from axiosphere.survey.pilot import run_pilot
+    from axiosphere.survey.store import Store
+    from axiosphere.survey.study import load_study
+
+    study = load_study(study_dir)
+    with Store.for_study(study.folder, study.id, create=True) as store:
+        report = run_pilot(study, store, n=n, city=city, seed=seed, seconds_per_question=seconds)
+    if json:
+        from axiosphere.instruments.output import print_json
+
+        print_json(report.to_dict())
+        return
+    print(f"{'instrument':<14} {'item':<10} {'asked':>6} {'share':>6}  condition")
+    for row in report.reach.itertuples():
+        print(f"{row.instrument:<14} {row.item:<10} {row.asked:>6} {row.share:>6.0%}  {row.condition}")
+    never = [r.item for r in report.reach.itertuples() if r.asked == 0]
+    print(f"\n{report.n} pilot interviews: median {report.median_questions:g} questions, about "
+          f"{report.median_minutes:.0f} min at {seconds:g} s per question. They are marked as pilot in "
+          f"{study.folder / 'responses.sqlite'} and left out of exports and analysis.")
+    if never:
+        print(f"note: never asked: {', '.join(never)} (check their conditions)")
+
+
 @survey_app.command("status")
 def status(
     study_dir: Path = typer.Argument(..., help="The study folder."),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,7 +72,12 @@ def _to_v1(connection: sqlite3.Connection) -> None:
             connection.execute(statement)
 
 
-_STEPS = {1: _to_v1}
+def _to_v2(connection: sqlite3.Connection) -> None:
+    # Pilot interviews (axiosphere survey pilot) live in the store but stay out of analysis.
+    connection.execute("ALTER TABLE interviews ADD COLUMN pilot INTEGER NOT NULL DEFAULT 0")
+
+
+_STEPS = {1: _to_v1, 2: _to_v2}
 
 
 def migrate(connection: sqlite3.Connection) -> None:

@@ -63,7 +63,7 @@ CONSENT = {
 }
 
 
-def start(store: Store, flow: Flow, screen: Screen, *, interviewer: str) -> Outcome:
+def start(store: Store, flow: Flow, screen: Screen, *, interviewer: str, pilot: bool = False) -> Outcome:
     """Ask for consent, record the interview (or the refusal), and run it."""
     try:
         agreed = screen.consent(CONSENT.get(flow.language, CONSENT["en"]))
@@ -71,7 +71,7 @@ def start(store: Store, flow: Flow, screen: Screen, *, interviewer: str) -> Outc
         return Outcome("", "not_started", 0)  # consent was never given or refused: nothing to record
     interview = store.start_interview(
         city=flow.city.id, interviewer=interviewer, language=flow.language, second_language=flow.second_language,
-        seed=flow.seed, instruments=flow.instrument_specs(), item_order=flow.order, consent=agreed,
+        seed=flow.seed, instruments=flow.instrument_specs(), item_order=flow.order, consent=agreed, pilot=pilot,
     )
     if not agreed:
         return Outcome(interview, "refused", 0)

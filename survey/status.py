@@ -17,7 +17,8 @@ def fieldwork_status(study: StudyDesign, store: Store) -> dict[str, Any]:
     >>> status["cities"][0]["complete"]  # doctest: +SKIP
     12
     """
-    records = store.interviews()
+    everything = store.interviews()
+    records = [r for r in everything if not r.pilot]  # pilot interviews are not fieldwork
     sex_item = next((i.role_item("sex") for i in study.instruments if i.role_item("sex")), None)
     age_item = next((i.role_item("age") for i in study.instruments if i.role_item("age")), None)
     sex_names: dict[Any, str] = {}
@@ -49,5 +50,6 @@ def fieldwork_status(study: StudyDesign, store: Store) -> dict[str, Any]:
             entry["quota"] = [{"sex": s, "age": a, "target": t, "complete": filled[(s, a)]} for (s, a), t in city.quota.items()]
         cities.append(entry)
     unknown = sorted({r.city for r in records} - set(study.cities))
-    return {"study": study.id, "store": str(store.path), "cities": cities, "other_cities": unknown}
+    return {"study": study.id, "store": str(store.path), "cities": cities, "other_cities": unknown,
+            "pilot": sum(1 for r in everything if r.pilot)}
 

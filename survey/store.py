@@ -122,6 +122,7 @@ class InterviewRecord:
     pid: int | None
     host: str | None
     item_order: tuple[str, ...]
+    pilot: bool = False
 
     @property
     def crashed(self) -> bool:
@@ -268,6 +269,7 @@ class Store:
     def start_interview(
         self, *, city: str, interviewer: str, language: str, seed: int, instruments: Iterable[tuple[str, str, str]],
         item_order: Iterable[str], second_language: str | None = None, consent: bool = True, interview_id: str | None = None,
+        pilot: bool = False,
     ) -> str:
         """Record a new interview (status ``in_progress``, or ``refused`` without consent); returns its UUID."""
         interview = interview_id or str(uuidlib.uuid4())
@@ -279,13 +281,13 @@ class Store:
                 "second_language": second_language, "seed": seed, "status": status, "consent": int(consent),
                 "started_at": stamp, "ended_at": None if consent else stamp, "updated_at": stamp,
                 "pid": os.getpid() if consent else None, "host": socket.gethostname(),
-                "item_order": json.dumps(list(item_order))}, instruments, event=(status, ""))
+                "item_order": json.dumps(list(item_order)), "pilot": int(pilot)}, instruments, event=(status, ""))
         return interview
 
     def insert_interview(self, db: sqlite3.Connection, row: dict[str, Any], instruments: Iterable[tuple[str, str, str]],
                          *, event: tuple[str, str]) -> int:
         """Insert one interview with its instruments and first event, inside a transaction the caller holds."""
-        values = {"study_id": self.study_id, **row}
+        values = {"study_id": self.study_id, "pilot": 0, **row}
         local = db.execute(f"INSERT INTO interviews ({_INTERVIEW_COLUMNS}) VALUES ({', '.join('?' * len(INTERVIEW_COLUMNS))})",
                            [values.get(c) for c in INTERVIEW_COLUMNS]).lastrowid
         db.executemany("INSERT INTO interview_instruments (interview, position, instrument, version, content_hash)"
@@ -356,6 +358,22 @@ class Store:
         for uuid, item, value, missing, status, shown, answered in rows:
             yield uuid, item, json.loads(value), missing, status, shown, answered
 
+    def paused_seconds(self) -> dict[str, float]:
+        """Seconds each interview spent paused: from each pause to the event that ended it."""
+        from datetime import datetime as dt
+
+        out: dict[str, float] = {}
+        rows = self.db.execute("SELECT i.uuid, e.at, e.kind FROM events e JOIN interviews i ON i.id = e.interview"
+                               " ORDER BY e.interview, e.at")
+        since: tuple[str, str] | None = None
+        for uuid, at, kind in rows:
+            if since is not None and since[0] == uuid and kind != "paused":
+                out[uuid] = out.get(uuid, 0.0) + (dt.fromisoformat(at) - dt.fromisoformat(since[1])).total_seconds()
+                since = None
+            if kind == "paused":
+                since = (uuid, at)
+        return out
+
     def instruments_used(self) -> dict[str, list[tuple[str, str, str]]]:
         """Instrument id, version and content hash of every interview, in the order asked."""
         out: dict[str, list[tuple[str, str, str]]] = {}
@@ -392,7 +410,7 @@ class Store:
 
 
 INTERVIEW_COLUMNS = ("uuid", "study_id", "city", "interviewer", "device", "language", "second_language", "seed", "status",
-                     "consent", "started_at", "ended_at", "updated_at", "pid", "host", "item_order")
+                     "consent", "started_at", "ended_at", "updated_at", "pid", "host", "item_order", "pilot")
 _INTERVIEW_COLUMNS = ", ".join(INTERVIEW_COLUMNS)
 
 
@@ -400,6 +418,7 @@ def _record(row: tuple[Any, ...]) -> InterviewRecord:
     values = list(row)
     values[9] = bool(values[9])
     values[15] = tuple(json.loads(values[15]))
+    values[16] = bool(values[16])
     return InterviewRecord(*values)
 
 

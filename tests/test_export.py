@@ -78,21 +78,24 @@ def test_stata_round_trip_uses_extended_missing_values(exported, tmp_path):
 def test_every_format_writes_a_codebook_listing_every_column(exported, tmp_path, fmt):
     _, table, _ = exported
     files = write_export(table, tmp_path / f"answers.{fmt}")
-    markdown = (tmp_path / "answers.codebook.md").read_text(encoding="utf-8")
-    package = json.loads((tmp_path / "answers.datapackage.json").read_text(encoding="utf-8"))
+    markdown = (tmp_path / f"answers.{fmt}.codebook.md").read_text(encoding="utf-8")
+    package = json.loads((tmp_path / f"answers.{fmt}.datapackage.json").read_text(encoding="utf-8"))
     names = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
     for column in table.columns:
         assert f"| `{column.name}` |" in markdown
     assert names == [c.name for c in table.columns]
-    assert (tmp_path / "answers.ddi.xml").read_text(encoding="utf-8").count("<var ") == len(table.columns)
-    assert len(files) == 4
+    assert (tmp_path / f"answers.{fmt}.ddi.xml").read_text(encoding="utf-8").count("<var ") == len(table.columns)
+    assert len(files) == 5, "data, three codebooks and the per-answer timings"
+    timings = pd.read_csv(tmp_path / f"answers.{fmt}.paradata.csv")
+    assert list(timings.columns) == ["interview", "item", "shown_at", "answered_at", "seconds"]
+    assert set(timings["interview"]) == set(table.frame["interview"]) and (timings["seconds"] >= 0).all()
 
 
 def test_csv_data_package_validates_with_frictionless(exported, tmp_path):
     frictionless = pytest.importorskip("frictionless")
     _, table, _ = exported
     write_export(table, tmp_path / "answers.csv")
-    report = frictionless.validate(str(tmp_path / "answers.datapackage.json"))
+    report = frictionless.validate(str(tmp_path / "answers.csv.datapackage.json"))
     assert report.valid, [e.message for task in report.tasks for e in task.errors][:5]
     frame = pd.read_csv(tmp_path / "answers.csv")
     assert len(frame) == len(table.frame)
@@ -105,3 +108,85 @@ def test_export_cli_and_bad_format(exported, tmp_path):
     assert json.loads(done.stdout)["rows"] == 12
     bad = run_cli("data", "export", str(folder), "--format", "rtf", "--out", str(tmp_path / "a.rtf"))
     assert bad.returncode == 2 and "unknown export format 'rtf'" in bad.stderr
+
+
+def test_exports_of_one_name_keep_their_own_codebooks_and_labels_name_placeholders(exported, tmp_path):
+    _, table, _ = exported
+    write_export(table, tmp_path / "answers.csv")
+    write_export(table, tmp_path / "answers.sav")
+    assert "answers.csv" in (tmp_path / "answers.csv.codebook.md").read_text(encoding="utf-8")
+    assert "answers.sav" in (tmp_path / "answers.sav.codebook.md").read_text(encoding="utf-8")
+    labels = [c.label for c in table.columns]
+    assert not any("{city}" in label or "{twins}" in label for label in labels)
+    assert "second_language" in table.frame.columns and "paused_min" in table.frame.columns
+    ages = table.frame["agea"].dropna()
+    assert str(table.frame["agea"].dtype) == "Int64" and len(ages), "whole ages are integers"
+    import pyreadstat
+
+    _, meta = pyreadstat.read_sav(tmp_path / "answers.sav")
+    assert meta.original_variable_types["agea"] == "F8.0"
+
+
+def test_multi_items_export_their_own_options_and_duration_leaves_out_pauses(tmp_path):
+    import shutil
+
+    from conftest import DATA
+    from axiosphere.survey.interview import Flow
+    from axiosphere.survey.session import resume, start
+    from axiosphere.survey.simulate import ScriptedScreen
+    from axiosphere.survey.study import load_study
+
+    text = (DATA / "mini.yaml").read_text(encoding="utf-8")
+    text = text.replace("  sex:\n    kind: choice", "  helps:\n    kind: choice\n    points:\n"
+                        "      - {value: 1, label: {en: Shopping, ru: Покупки}}\n"
+                        "      - {value: 2, label: {en: Repairs, ru: Ремонт}}\n"
+                        "      - {value: 3, label: {en: Children, ru: Дети}}\n  sex:\n    kind: choice")
+    text = text.replace("      - {id: t2,", "      - {id: helped, type: multi, scale: helps, text: {en: \"Help given\", "
+                                          "ru: \"Помощь\"}}\n      - {id: t2,")
+    (tmp_path / "mini.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(DATA / "mini-study.yaml", tmp_path / "study.yaml")
+    study = load_study(tmp_path)
+    ticks = {"helped": [1, 3]}
+    calls = []
+
+    def policy(question):
+        calls.append(question.item)
+        if question.item == "t2" and calls.count("t2") == 1:
+            from axiosphere.survey.session import Interrupted
+            raise Interrupted
+        return ticks.get(question.item, 1)
+
+    with Store.for_study(tmp_path, study.id, create=True) as store:
+        times = iter(f"2026-01-01T10:{m:02d}:00.000000+00:00" for m in range(60))
+        store.clock = lambda: next(times)
+        outcome = start(store, Flow(study, "narva", seed=1), ScriptedScreen(policy, on_interrupt="pause"), interviewer="iv")
+        assert outcome.status == "paused"
+        for _ in range(10):
+            next(times)  # ten minutes pass while the interview is paused
+        resume(store, study, ScriptedScreen(policy), interview=outcome.interview)
+        table = build_table(study, store)
+    frame = table.frame
+    assert [c for c in frame.columns if c.startswith("helped_")] == ["helped_1", "helped_2", "helped_3"]
+    assert frame.loc[0, ["helped_1", "helped_2", "helped_3"]].tolist() == [1, 0, 1]
+    assert frame.loc[0, "paused_min"] >= 10
+    total = (frame.loc[0, "ended"] - frame.loc[0, "started"]).total_seconds() / 60
+    assert frame.loc[0, "duration_min"] == pytest.approx(total - frame.loc[0, "paused_min"])
+
+
+def test_pilot_interviews_show_reach_and_stay_out_of_exports_and_analysis(tmp_path):
+    import json as jsonlib
+
+    from conftest import run_cli
+    from axiosphere.survey.study import init_study
+
+    init_study(tmp_path / "s")
+    done = run_cli("survey", "pilot", str(tmp_path / "s"), "--n", "12", "--seed", "4", "--json")
+    assert done.returncode == 0, done.stderr
+    report = jsonlib.loads(done.stdout)
+    reach = {r["item"]: r for r in report["reach"]}
+    assert report["n"] == 12 and reach["gndr"]["asked"] == 12
+    assert 0 < reach["ttwhich"]["asked"] < 12 and reach["ttwhich"]["condition"] == "ttaware == 1"
+    status = jsonlib.loads(run_cli("survey", "status", str(tmp_path / "s"), "--json").stdout)
+    assert status["pilot"] == 12 and sum(c["complete"] for c in status["cities"]) == 0
+    analysed = run_cli("analyze", "quality", str(tmp_path / "s"))
+    assert analysed.returncode == 2 and "no complete interview" in analysed.stderr
