@@ -108,7 +108,7 @@ def test_a_converted_form_runs_in_the_terminal(tmp_path):
         "links: [[a, b]]\n", encoding="utf-8")
     study = load_study(tmp_path)
     with create_pipe_input() as pipe, Store.for_study(tmp_path, study.id, create=True) as store:
-        for keys in ["y\r", "1\r", "3\r", "45\r", " \r", "7\r", "fine\r"]:
+        for keys in ["y\r", "1\r", "3\r", "45\r", "1\r", "7\r", "fine\r", "f"]:
             pipe.send_text(keys)
         screen = TerminalScreen(input=pipe, output=DummyOutput(), echo=io.StringIO())
         outcome = start(store, Flow(study, "a", seed=1), screen, interviewer="k")
