@@ -51,7 +51,7 @@ def startup(study_dir: Path, runs: int) -> dict[str, float]:
             os.execv(command[0], command + ["survey", "run", str(study_dir), "--city", "orsha", "--interviewer", "bench", "--seed", "1"])
         seen = bytearray()
         try:
-            _read_until(fd, b"agree to take part", seen)
+            _read_until(fd, b"Enter", seen)  # the consent screen's key line, in any interview language
             to_consent.append(time.perf_counter() - start)
             os.write(fd, b"y\r")
             mark = time.perf_counter()
