@@ -283,6 +283,16 @@ class EntryView(View):
         else:
             self.buffer, self.chosen_missing = self.buffer + key, None
 
+    def tab(self) -> None:
+        """In a text answer, letters are text: Tab steps through the don't-know/refused answers instead."""
+        choices = list(self.missing.values())
+        if not choices:
+            self.message = ui("no_key", self.language, key="Tab")
+            return
+        at = choices.index(self.chosen_missing) + 1 if self.chosen_missing in choices else 0
+        self.chosen_missing = choices[at] if at < len(choices) else None
+        self.buffer = ""
+
     def backspace(self) -> None:
         self.buffer, self.chosen_missing = self.buffer[:-1], None
 
@@ -318,7 +328,10 @@ class EntryView(View):
 
     def hint(self) -> str:
         keys = [ui(k, self.language) for k in self.hint_keys]
-        keys += [ui("key_dont_know" if k == "d" else "key_refused", self.language) for k in self.missing]
+        if self.number:
+            keys += [ui("key_dont_know" if k == "d" else "key_refused", self.language) for k in self.missing]
+        elif self.missing:
+            keys.append(ui("key_tab_missing", self.language))
         return " · ".join(keys)
 
 
@@ -427,6 +440,8 @@ class TerminalScreen:
         for name, action in (("enter", view.enter), ("c-j", view.enter), ("backspace", view.backspace),
                              ("c-h", view.backspace)):
             bindings.add(name)(lambda event, action=action: (action(), after(event)))
+        if isinstance(view, EntryView):
+            bindings.add("tab")(lambda event: view.tab())
         for name, step in (("up", -1), ("down", 1), ("pageup", -10), ("pagedown", 10)):
             bindings.add(name)(lambda event, step=step: view.move(step))
         bindings.add("c-c")(lambda event: event.app.exit(exception=KeyboardInterrupt()))

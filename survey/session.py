@@ -67,7 +67,7 @@ def start(store: Store, flow: Flow, screen: Screen, *, interviewer: str, pilot: 
     """Ask for consent, record the interview (or the refusal), and run it."""
     try:
         agreed = screen.consent(CONSENT.get(flow.language, CONSENT["en"]))
-    except Interrupted:
+    except (Interrupted, KeyboardInterrupt):
         return Outcome("", "not_started", 0)  # consent was never given or refused: nothing to record
     interview = store.start_interview(
         city=flow.city.id, interviewer=interviewer, language=flow.language, second_language=flow.second_language,

@@ -31,6 +31,7 @@ UI: dict[str, dict[str, str]] = {
     "key_pause": {"en": "Ctrl-C pause", "ru": "Ctrl-C пауза"},
     "key_dont_know": {"en": "d don't know", "ru": "d затрудняюсь"},
     "key_refused": {"en": "r refused", "ru": "r отказ"},
+    "key_tab_missing": {"en": "Tab don't know / refused", "ru": "Tab затрудняюсь / отказ"},
     "need_choice": {"en": "Choose an answer first: nothing was saved.", "ru": "Сначала выберите ответ: ничего не сохранено."},
     "no_key": {"en": "The key '{key}' does nothing here.", "ru": "Клавиша «{key}» здесь ничего не делает."},
     "no_code": {"en": "There is no answer {code} here.", "ru": "Здесь нет ответа {code}."},

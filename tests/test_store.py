@@ -169,3 +169,20 @@ def test_a_failing_write_raises_store_error_and_leaves_the_store_unchanged(tmp_p
     assert set(store.current_answers(interview)) == {"a"}
     assert store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
     store.close()
+
+
+def test_the_device_is_the_machine_not_the_folder(tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "laptop-a"))
+    (tmp_path / "a").mkdir()
+    with new_store(tmp_path / "a") as store:
+        first = store.interview(start(store)).device
+    shutil.copytree(tmp_path / "a", tmp_path / "b")        # the study folder copied to a second laptop
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "laptop-b"))
+    with Store.open(tmp_path / "b" / "responses.sqlite") as store:
+        second = store.interview(start(store)).device
+    assert first != second, "two laptops label their interviews apart"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "laptop-a"))
+    with Store.open(tmp_path / "a" / "responses.sqlite") as store:
+        assert store.interview(start(store)).device == first, "one laptop keeps its id"
