@@ -39,6 +39,7 @@ _META = [
     Column("duration_min", "Duration in minutes, without the time the interview was paused", "meta", "number"),
     Column("paused_min", "Minutes the interview was paused", "meta", "number"),
     Column("seed", "Seed of the randomised order", "meta", "integer"),
+    Column("source_id", "The respondent's id in the imported file (empty: interviewed here)", "meta", "string"),
     Column("instruments", "Instruments used (id@version#hash)", "meta", "string"),
 ]
 
@@ -65,7 +66,8 @@ def build_table(study: StudyDesign, store: Store, *, include_incomplete: bool = 
     for r in records:
         row: dict[str, Any] = {
             "interview": r.uuid, "city": r.city, "interviewer": r.interviewer, "device": r.device, "language": r.language,
-            "second_language": r.second_language or "", "paused_min": paused.get(r.uuid, 0.0) / 60, "status": r.status, "started": r.started_at, "ended": r.ended_at, "seed": r.seed,
+            "second_language": r.second_language or "", "paused_min": paused.get(r.uuid, 0.0) / 60, "status": r.status,
+            "source_id": r.source_id or "", "started": r.started_at, "ended": r.ended_at, "seed": r.seed,
             "instruments": ";".join(used.get(r.uuid, [])),
         }
         mine = answers.get(r.uuid, {})

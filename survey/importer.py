@@ -140,8 +140,9 @@ def import_file(study: StudyDesign, store: Store, path: str | Path, mapping: Col
                                   f"{suggest(c, frame.columns)}") for c in absent])
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     problems: list[Problem] = []
-    rows: list[tuple[str, str, dict[str, tuple[Any, str | None]]]] = []
+    rows: list[tuple[str, str, dict[str, tuple[Any, str | None]], str | None]] = []
     bad_rows: set[int] = set()
+    seen_ids: dict[str, int] = {}
     flows: dict[str, Flow] = {}
     for n, record in enumerate(frame.to_dict("records"), start=1):
         city = _city(record, mapping)
@@ -159,9 +160,22 @@ def import_file(study: StudyDesign, store: Store, path: str | Path, mapping: Col
                 bad_rows.add(n)
             elif value is not None:
                 answers[item] = (value, missing)
-        ident = record.get(mapping.id_column) if mapping.id_column else n
-        uid = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"axiosphere:{study.id}:{digest}:{ident}"))
-        rows.append((uid, city, answers))
+        if mapping.id_column:
+            # The respondent's own id makes the interview id: a corrected file re-imports to the same ids.
+            ident = _plain(record.get(mapping.id_column))
+            if ident is None:
+                problems.append(Problem(str(path), None, f"row {n}, column {mapping.id_column}", "the id is empty"))
+                bad_rows.add(n)
+            elif ident in seen_ids:
+                problems.append(Problem(str(path), None, f"row {n}, column {mapping.id_column}",
+                                        f"id {ident} is also the id of row {seen_ids[ident]}"))
+                bad_rows.add(n)
+            seen_ids.setdefault(ident, n)
+            uid = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"axiosphere:{study.id}:id:{ident}"))
+        else:
+            ident = None
+            uid = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"axiosphere:{study.id}:{digest}:{n}"))
+        rows.append((uid, city, answers, ident))
     report = ImportReport(str(path), rows=len(frame))
     if problems and not skip_invalid:
         raise InputError(problems)
@@ -173,6 +187,15 @@ def import_file(study: StudyDesign, store: Store, path: str | Path, mapping: Col
     _write(store, study, fresh, mapping, path)
     report.imported = len(fresh)
     return report
+
+
+def _plain(value: Any) -> str | None:
+    """An id cell as text: 12.0 read from SPSS is "12"; empty cells are None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _city(record: dict[str, Any], mapping: ColumnMap) -> Any:
@@ -220,13 +243,14 @@ def _write(store: Store, study: StudyDesign, rows: list, mapping: ColumnMap, pat
     specs = [(i.id, i.version, i.content_hash) for i in study.instruments]
     orders = {city: json.dumps(Flow(study, city, seed=0).order) for city in {r[1] for r in rows}}
     with store.transaction(f"the import of {path.name}") as db:
-        for uid, city, answers in rows:
+        for uid, city, answers, ident in rows:
             flow_order = orders[city]
             language = study.cities[city].language
             local = store.insert_interview(db, {
                 "uuid": uid, "city": city, "interviewer": mapping.interviewer, "device": f"import:{path.name}",
                 "language": language, "seed": 0, "status": "complete", "consent": 1, "started_at": stamp,
-                "ended_at": stamp, "updated_at": stamp, "item_order": flow_order}, specs, event=("imported", path.name))
+                "ended_at": stamp, "updated_at": stamp, "item_order": flow_order, "source_id": ident}, specs,
+                event=("imported", path.name))
             db.executemany("INSERT INTO answers (interview, item, revision, value, missing, status, shown_at, answered_at)"
                            " VALUES (?,?,1,?,?,'answered',?,?)",
                            [(local, item, json.dumps(v), m, stamp, stamp) for item, (v, m) in answers.items()])

@@ -75,6 +75,8 @@ def _to_v1(connection: sqlite3.Connection) -> None:
 def _to_v2(connection: sqlite3.Connection) -> None:
     # Pilot interviews (axiosphere survey pilot) live in the store but stay out of analysis.
     connection.execute("ALTER TABLE interviews ADD COLUMN pilot INTEGER NOT NULL DEFAULT 0")
+    # The respondent's id in an imported file (the map's id column), kept for linking back.
+    connection.execute("ALTER TABLE interviews ADD COLUMN source_id TEXT")
 
 
 _STEPS = {1: _to_v1, 2: _to_v2}

@@ -123,6 +123,7 @@ class InterviewRecord:
     host: str | None
     item_order: tuple[str, ...]
     pilot: bool = False
+    source_id: str | None = None
 
     @property
     def crashed(self) -> bool:
@@ -410,7 +411,8 @@ class Store:
 
 
 INTERVIEW_COLUMNS = ("uuid", "study_id", "city", "interviewer", "device", "language", "second_language", "seed", "status",
-                     "consent", "started_at", "ended_at", "updated_at", "pid", "host", "item_order", "pilot")
+                     "consent", "started_at", "ended_at", "updated_at", "pid", "host", "item_order", "pilot",
+                     "source_id")
 _INTERVIEW_COLUMNS = ", ".join(INTERVIEW_COLUMNS)
 
 

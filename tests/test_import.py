@@ -115,3 +115,27 @@ def test_unsupported_file_type(study, tmp_path):
     (tmp_path / "x.json").write_text("{}")
     done = run_cli("data", "import", str(study.folder), str(tmp_path / "x.json"), "--map", str(tmp_path / "ess.yaml"))
     assert done.returncode == 2 and "expected one of .csv" in done.stderr
+
+
+def test_importing_a_corrected_file_adds_only_the_corrected_rows_and_keeps_the_source_id(study, tmp_path):
+    from axiosphere.survey.export import build_table
+
+    ess_frame(bad_value=True).to_csv(tmp_path / "ess.csv", index=False)
+    mapping = read_map(tmp_path / "ess.yaml", study)
+    with Store.for_study(study.folder, study.id, create=True) as store:
+        first = import_file(study, store, tmp_path / "ess.csv", mapping, skip_invalid=True)
+        assert first.imported == 3 and len(first.skipped) == 1
+        ess_frame().to_csv(tmp_path / "ess.csv", index=False)  # the bad cell corrected
+        again = import_file(study, store, tmp_path / "ess.csv", mapping)
+        assert again.imported == 1 and again.already_there == 3
+        assert len(store.interviews()) == 4
+        table = build_table(study, store)
+    assert sorted(table.frame["source_id"]) == ["101", "102", "103", "104"]
+
+
+def test_a_duplicated_or_empty_id_is_named(study, tmp_path):
+    frame = ess_frame()
+    frame.loc[1, "idno"] = 101
+    frame.to_csv(tmp_path / "ess.csv", index=False)
+    with Store.for_study(study.folder, study.id, create=True) as store, pytest.raises(InputError, match="id 101 is also the id of row 1"):
+        import_file(study, store, tmp_path / "ess.csv", read_map(tmp_path / "ess.yaml", study))
