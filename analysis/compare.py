@@ -78,6 +78,12 @@ def _check(data: Any, scales: Sequence[str], by: str, weights: str | None) -> No
     text = [s for s in scales if not pd.api.types.is_numeric_dtype(data[s])]
     if text:
         raise InputError(f"column(s) {', '.join(text)} hold non-numeric values")
+    if weights:
+        w = pd.to_numeric(data[weights], errors="coerce")
+        bad = w.isna() | (w < 0) | ~np.isfinite(w)
+        if bad.any():
+            raise InputError(f"weight column '{weights}' has {int(bad.sum())} missing, negative or non-numeric value(s) "
+                             f"(first at row {data.index[bad.to_numpy()][0]}); weights must be numbers of zero or more")
     for scale in scales:
         counts = data.loc[data[scale].notna(), by].value_counts()
         small = counts[counts < 2]

@@ -180,6 +180,15 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
     import pandas as pd
 
     parsed = parse_model(model) if isinstance(model, str) else model
+    absent = [i for i in parsed.items if i not in data.columns]
+    if absent:
+        raise InputError(f"the model names item(s) {', '.join(absent)}, which are not columns of the data")
+    if by not in data.columns:
+        raise InputError(f"no column '{by}' to group by")
+    text = [i for i in parsed.items if not pd.api.types.is_numeric_dtype(data[i])]
+    if text:
+        raise InputError(f"item column(s) {', '.join(text)} hold non-numeric values; recode them (or load the data "
+                         "with its instrument, which turns missing codes into missing values)")
     names, arrays = group_data(data, parsed.items, by, order=groups)
     if len(names) < 2:
         raise InputError(f"'{by}' has {len(names)} group(s) with complete answers; invariance needs at least 2")
@@ -251,6 +260,15 @@ def latent_means(data: Any, model: str | Model, *, by: str, free: Sequence[tuple
     """Latent means (first group fixed at 0) and SEs under scalar invariance, with ``free``
     (param, item, group) constraints released, e.g. ``[("intercept", "t4", "tver")]``."""
     parsed = parse_model(model) if isinstance(model, str) else model
+    absent = [i for i in parsed.items if i not in data.columns]
+    if absent:
+        raise InputError(f"the model names item(s) {', '.join(absent)}, which are not columns of the data")
+    if by not in data.columns:
+        raise InputError(f"no column '{by}' to group by")
+    text = [i for i in parsed.items if not pd.api.types.is_numeric_dtype(data[i])]
+    if text:
+        raise InputError(f"item column(s) {', '.join(text)} hold non-numeric values; recode them (or load the data "
+                         "with its instrument, which turns missing codes into missing values)")
     names, arrays = group_data(data, parsed.items, by, order=groups)
     search = _Search(parsed, [GroupData(v) for v in arrays], names)
     released = [(kind, item, names.index(group)) for kind, item, group in free]

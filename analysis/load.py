@@ -106,17 +106,42 @@ def read_file(path: str | Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix not in FILE_TYPES:
         raise InputError(f"cannot read {path.name}: expected a study folder or a .csv, .parquet, .sav or .dta file")
+    notes = []
     try:
         if suffix == ".csv":
-            return pd.read_csv(path)
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        import pyreadstat
+            header = _csv_header(path)
+            separator = ","
+            if len(header) == 1 and header[0].count(";") >= 1:
+                separator = ";"
+                notes.append(f"{path.name} separates its columns with ';' and was read that way")
+                header = header[0].split(";")
+            seen: dict[str, int] = {}
+            for n, name in enumerate(header, 1):
+                if name in seen:
+                    raise InputError(f"column '{name}' appears twice in {path.name} (columns {seen[name]} and {n}); "
+                                     "rename one so that it is clear which holds the answers")
+                seen[name] = n
+            frame = pd.read_csv(path, sep=separator)
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            import pyreadstat
 
-        reader = pyreadstat.read_sav if suffix == ".sav" else pyreadstat.read_dta
-        return reader(path, user_missing=True)[0]
+            reader = pyreadstat.read_sav if suffix == ".sav" else pyreadstat.read_dta
+            frame = reader(path, user_missing=True)[0]
+    except InputError:
+        raise
     except Exception as exc:  # readers raise many types for damaged files
         raise InputError(f"cannot read {path}: {exc}") from None
+    frame.attrs["notes"] = notes
+    return frame
+
+
+def _csv_header(path: Path) -> list[str]:
+    import csv
+
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle), [])
 
 
 def load(path: str | Path, instrument: Any = None) -> pd.DataFrame:

@@ -145,6 +145,9 @@ def rake(data: Any, margins: Margins | Mapping[str, Margins], *, by: str | None 
                 raise InputError(f"{'city ' + str(group) + ': ' if group is not None else ''}no respondent in "
                                  f"{column} = {', '.join(empty)}: the sample cannot be raked to that margin")
             target = np.array([float(shares[c]) for c in shares])
+            if not np.isfinite(target).all() or (target < 0).any() or target.sum() <= 0:
+                raise InputError(f"{'city ' + str(group) + ': ' if group is not None else ''}the margin of '{column}' "
+                                 "must be shares or counts of zero or more, not all zero")
             codes.append(pd.Categorical(values, categories=categories).codes.astype(int))
             targets.append(target / target.sum())
         w, iterations, converged, trimmed = _rake_group(codes, targets, start, trim, max_iter, tol)

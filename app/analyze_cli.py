@@ -19,6 +19,7 @@ SCALES = typer.Option(None, "--scale", help="Scale(s) of the instrument (repeat 
 ITEMS = typer.Option(None, "--items", help="Item columns of a custom scale (repeat or comma-separate).")
 REVERSE = typer.Option(None, "--reverse", help="Reverse-keyed columns among --items.")
 JSON = typer.Option(False, "--json", help="Print one JSON document on stdout.")
+RANGE = typer.Option(None, "--range", help="The answer range of --items, e.g. --range 1 5 (default: inferred, with a note).")
 
 
 def _split(values: Optional[list[str]]) -> list[str]:
@@ -52,8 +53,14 @@ def _instrument(study: Any, name: str) -> Any:
     return next((i for i in study.instruments if i.id == name), None) or resolve_instrument(name)
 
 
-def _note(study: Any) -> None:
-    print(f"note: {study.exclusion.note}")
+def _note(study: Any, by: str | None, extra: list[str] | None = None) -> None:
+    for note in [study.exclusion.note, *study.notes(by), *(extra or [])]:
+        print(f"note: {note}")
+
+
+def _stated(study: Any, by: str | None, extra: list[str] | None = None) -> dict[str, Any]:
+    """What every JSON result says of the data it used: the exclusions and the notes."""
+    return {"exclusions": study.exclusion.to_dict(), "notes": [*study.notes(by), *(extra or [])]}
 
 
 def _emit(document: dict[str, Any]) -> None:
@@ -87,6 +94,37 @@ def _source(data: Path, instrument: Optional[str], items: Optional[list[str]], e
     return study, _instrument(study, instrument) if instrument else None, item_list
 
 
+def _custom_range(frame: Any, items: list[str], value_range: Optional[tuple[float, float]]) -> tuple[tuple[float, float], list[str]]:
+    """The declared range of custom items (every value outside it named), or the observed one with a note."""
+    import numpy as np
+    import pandas as pd
+
+    from axiosphere.instruments.errors import InputError
+
+    unknown = [c for c in items if c not in frame.columns]
+    if unknown:
+        raise InputError(f"no column {', '.join(repr(u) for u in unknown)} in the data")
+    text = [c for c in items if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        raise InputError(f"column(s) {', '.join(text)} hold non-numeric values")
+    values = frame[items].to_numpy(dtype="float64")
+    if value_range is None:
+        low, high = float(np.nanmin(values)), float(np.nanmax(values))
+        return (low, high), [f"the items' range was taken from the data as {low:g} to {high:g}; declare it with --range "
+                             "so that a stray code cannot stretch it"]
+    low, high = value_range
+    if low >= high:
+        raise InputError(f"--range needs a low value below the high one, got {low:g} {high:g}")
+    outside = np.argwhere((values < low) | (values > high))
+    if len(outside):
+        cells = [f"row {frame.index[r] + 2 if isinstance(frame.index[r], (int, np.integer)) else frame.index[r]}, "
+                 f"column {items[c]}: {values[r, c]:g}" for r, c in outside[:5]]
+        more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+        raise InputError(f"values outside --range {low:g} {high:g} (recode them as missing first): "
+                         f"{'; '.join(cells)}{more}")
+    return (low, high), []
+
+
 @analyze_app.command("reliability")
 def reliability(
     data: Path = DATA, instrument: Optional[str] = INSTRUMENT, scale: Optional[list[str]] = SCALES,
@@ -94,6 +132,8 @@ def reliability(
     by: Optional[str] = typer.Option(None, "--by", help="Also per group of this column (e.g. city)."),
     missing: str = typer.Option("listwise", "--missing", help="listwise (default) or pairwise (as R psych)."),
     ci: str = typer.Option("feldt", "--ci", help="feldt (default) or bootstrap."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap (recorded with the result)."),
+    value_range: Optional[tuple[float, float]] = RANGE,
     exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:
@@ -102,13 +142,18 @@ def reliability(
     from axiosphere.reports.apa import bounded, interval
 
     study, chosen, item_list = _source(data, instrument, items, exclude_flagged, plan)
+    notes: list[str] = []
     if chosen is not None:
         result = instrument_reliability(study.data, chosen, scales=_split(scale) or None, by=by, missing=missing, ci=ci,
-                                        options={k: v for k, v in study.options.items() if k in chosen.options})
+                                        options={k: v for k, v in study.options.items() if k in chosen.options}, seed=seed)
     else:
-        result = custom(study.data, item_list, reverse=_split(reverse), by=by, missing=missing, ci=ci)
+        bounds, notes = _custom_range(study.data, item_list, value_range)
+        result = custom(study.data, item_list, reverse=_split(reverse), by=by, missing=missing, ci=ci, seed=seed,
+                        bounds=bounds)
+    if ci == "bootstrap":
+        notes.append(f"bootstrap confidence intervals with seed {seed}")
     if json:
-        _emit({**result.to_dict(), "exclusions": study.exclusion.to_dict()})
+        _emit({**result.to_dict(), **_stated(study, by, notes)})
         return
     rows = [[s.scale, s.group or "all", s.n, s.k, bounded(s.alpha), interval(*(s.alpha_ci or (None, None)), bounded_values=True),
              bounded(s.std_alpha), bounded(s.omega_total), bounded(s.mean_inter_item_r), bounded(s.spearman_brown)]
@@ -118,25 +163,25 @@ def reliability(
     for s in result.scales:
         for warning in s.warnings:
             print(f"note: {s.scale} ({s.group or 'all'}): {warning}")
-    _note(study)
+    _note(study, by, notes)
 
 
-def _scores(study: Any, chosen: list[Any], scale: list[str], items: list[str], reverse: list[str], raw: bool) -> tuple[Any, list[str], str]:
-    """Score columns to compare, and whether they are centred."""
+def _scores(study: Any, chosen: list[Any], scale: list[str], items: list[str], reverse: list[str], raw: bool,
+            value_range: Optional[tuple[float, float]] = None) -> tuple[Any, list[str], str, list[str]]:
+    """Score columns to compare, whether they are centred, and notes."""
     from axiosphere.instruments.errors import InputError
 
     frame = study.data
     if not chosen:
-        for column in items:
-            if column not in frame.columns:
-                raise InputError(f"no column '{column}' in the data")
+        (low, high), notes = _custom_range(frame, items, value_range)
         block = frame[items].astype("float64")
-        if reverse:
-            low, high = block.min().min(), block.max().max()
-            for column in reverse:
-                block[column] = low + high - block[column]
+        for column in reverse:
+            if column not in items:
+                raise InputError(f"reverse-keyed item {column} is not among --items")
+            block[column] = low + high - block[column]
         valid = block.notna().sum(axis=1)
-        return frame.assign(custom=block.mean(axis=1).where(valid >= (len(items) + 1) // 2)), ["custom"], "raw"
+        score = block.mean(axis=1).where(valid >= (len(items) + 1) // 2)
+        return frame.assign(custom=score), ["custom"], "raw", notes if reverse else []
     known = {s: i for i in chosen for s in i.scales}
     unknown = [s for s in scale if s not in known]
     if unknown:
@@ -155,7 +200,7 @@ def _scores(study: Any, chosen: list[Any], scale: list[str], items: list[str], r
     import pandas as pd
 
     frame = frame.drop(columns=[c for c in columns if c in frame.columns]).join(pd.DataFrame(tables))
-    return frame, columns, " and ".join(sorted(kinds))
+    return frame, columns, " and ".join(sorted(kinds)), []
 
 
 @analyze_app.command("compare")
@@ -169,6 +214,7 @@ def compare(
     weights: Optional[str] = typer.Option(None, "--weights", help="Weight column for the descriptives."),
     adjust: str = typer.Option("holm", "--adjust", help="holm (default), fdr_bh or none: across the scales tested."),
     raw: bool = typer.Option(False, "--raw", help="Compare raw rather than MRAT-centred value scores."),
+    value_range: Optional[tuple[float, float]] = RANGE,
     exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:
@@ -182,7 +228,7 @@ def compare(
         raise InputError("give either --instrument (with optional --scale) or --items")
     study = _open(data, names, exclude_flagged, plan, links if links is not None and not data.is_dir() else None)
     chosen = [_instrument(study, name) for name in names]
-    frame, columns, kind = _scores(study, chosen, _split(scale), item_list, _split(reverse), raw)
+    frame, columns, kind, notes = _scores(study, chosen, _split(scale), item_list, _split(reverse), raw, value_range)
     pairs = None
     if links is not None:
         from axiosphere.survey.study import load_study
@@ -191,7 +237,7 @@ def compare(
         pairs = [(link.a, link.b) for link in load_study(links).links if link.a in present and link.b in present]
     result = run_compare(frame, columns, by=by, links=pairs, weights=weights, adjust=adjust)
     if json:
-        _emit({"scores": kind, **result.to_dict(), "exclusions": study.exclusion.to_dict()})
+        _emit({"scores": kind, **result.to_dict(), **_stated(study, by, notes)})
         return
     _table(f"Descriptives ({kind} scores)", ["scale", "group", "n", "M", "SD", "95% CI"],
            [[r.scale, r.group, r.n, number(r["mean"]), number(r.sd), interval(r.ci_low, r.ci_high)]
@@ -203,7 +249,7 @@ def compare(
     _table("Across groups (Welch's ANOVA)", ["scale", "", "F", "df1", "df2", "p", f"p ({adjust})", "ω²"],
            [[r.scale, "", number(r.welch_F), number(r.df1, 0), number(r.df2, 1), p_value(r.p), p_value(r.p_adj),
              bounded(r.omega_sq)] for _, r in result.omnibus.iterrows()])
-    _note(study)
+    _note(study, by, notes)
 
 
 @analyze_app.command("quality")
@@ -233,14 +279,14 @@ def quality(
     report = study.quality if group == "city" or group is None else quality_flags(
         study.answers, screened, by=group, policy=study.policy, paradata=study.paradata)
     if json:
-        _emit({"reports": [report.to_dict()], "exclusions": study.exclusion.to_dict()})
+        _emit({"reports": [report.to_dict()], **_stated(study, group)})
         return
     rows = [[r.group, r.n, r.straightline, r.too_many_missing, r.speeding, r.attention_failed, r.excluded]
             for r in report.summary.itertuples()]
     _table(f"Data quality: {report.instrument or 'no instrument declares quality conventions'}",
            ["group", "n", "straight-lining", "too many missing", "speeding", "attention", "flagged"], rows)
     print(f"policy: {report.policy.describe(screened)}")
-    _note(study)
+    _note(study, group)
 
 
 @analyze_app.command("weights")
@@ -263,12 +309,12 @@ def weights(
         keep = ["interview"] if "interview" in frame.columns else []
         frame[keep].assign(city=frame["city"], weight=result.weights).to_csv(out, index=False)
     if json:
-        _emit({"study": study_obj.id, **result.to_dict(), "exclusions": opened.exclusion.to_dict()})
+        _emit({"study": study_obj.id, **result.to_dict(), **_stated(opened, "city")})
         return
     _table("Weights (raking to population margins)", ["city", "raked", "n", "n eff", "deff", "min", "max", "converged"],
            [[r.group, r.raked, r.n, f"{r.n_eff:.1f}", f"{r.deff_kish:.3f}", f"{r.min:.3f}", f"{r.max:.3f}", r.converged]
             for r in result.diagnostics.itertuples()])
-    _note(opened)
+    _note(opened, "city")
 
 
 @analyze_app.command("invariance")
@@ -307,7 +353,7 @@ def invariance(
         spec = model
     result = measurement_invariance(frame, spec, by=by, strict=strict, partial=not no_partial)
     if json:
-        _emit({**result.to_dict(), "exclusions": study.exclusion.to_dict()})
+        _emit({**result.to_dict(), **_stated(study, by)})
         return
     _table("Measurement invariance across " + by, ["level", "", "χ²", "df", "CFI", "TLI", "RMSEA", "90% CI", "SRMR",
                                                      "ΔCFI", "ΔRMSEA", "holds"],
@@ -324,4 +370,4 @@ def invariance(
     if len(result.latent_means):
         _table("Latent means (reference group fixed at 0)", ["factor", "group", "mean", "SE"],
                [[r.factor, r.group, number(r.mean), number(r.se)] for r in result.latent_means.itertuples()])
-    _note(study)
+    _note(study, by)

@@ -67,6 +67,10 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: never show a traceback to a user
         if os.environ.get("AXIOSPHERE_DEBUG"):
             raise
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # A folder or file the command cannot write or read (read-only, missing, full): the user's to fix.
+            print(f"error: cannot use {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+            sys.exit(2)
         print(f"error: internal failure: {type(exc).__name__}: {exc} (set AXIOSPHERE_DEBUG=1 for details)", file=sys.stderr)
         sys.exit(1)
 

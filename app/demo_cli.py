@@ -59,13 +59,14 @@ def demo(
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the synthetic respondents (default: the model's)."),
     scale: float = typer.Option(1.0, "--scale", help="Share of the model's interviews to simulate (e.g. 0.2 for a quick run)."),
     format: str = typer.Option("html,pdf", "--format", help="Report formats: html, pdf."),
+    force: bool = typer.Option(False, "--force", help="Overwrite a folder that is not an earlier demo."),
 ) -> None:
     """Create a realistic twin-city study (Orsha and four twins), interview it, analyse it, write the report."""
     from axiosphere.pipeline import run_demo
 
     formats = _formats(format)
     with _Progress() as progress:
-        outcome = run_demo(out, seed=seed, scale=scale, formats=formats, progress=progress)
+        outcome = run_demo(out, seed=seed, scale=scale, formats=formats, progress=progress, force=force)
     print(f"demo study: {outcome['study']} ({outcome['interviews']} interviews in {out / 'responses.sqlite'})")
     for path in outcome["report"]:
         print(f"report: {path}")

@@ -201,7 +201,7 @@ def _options(study: Study, instrument: Instrument) -> dict[str, str]:
 
 
 def run_demo(out: str | Path, *, seed: int | None = None, scale: float = 1.0, formats: tuple[str, ...] = ("html", "pdf"),
-             progress: Progress = _quiet) -> dict[str, Any]:
+             progress: Progress = _quiet, force: bool = False) -> dict[str, Any]:
     """Create the demo study in ``out``, interview its synthetic respondents, analyse it and render the report."""
     import shutil
 
@@ -211,11 +211,16 @@ def run_demo(out: str | Path, *, seed: int | None = None, scale: float = 1.0, fo
     from axiosphere.survey.study import init_study, load_study
 
     out = Path(out)
+    marker = out / ".axiosphere-demo"
+    if out.exists() and any(out.iterdir()) and not marker.exists() and not force:
+        raise InputError(f"{out} is not empty and is not an earlier demo: the demo would replace its study.yaml and "
+                         "response store; choose another --out (or --force to overwrite it)")
     if (out / STORE_FILE).exists():
         for name in (STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm"):
             (out / name).unlink(missing_ok=True)
         shutil.rmtree(out / "report", ignore_errors=True)
     init_study(out, force=True)
+    marker.write_text("made by axiosphere demo; running it again here replaces this study\n", encoding="utf-8")
     design = load_study(out)
     model = load_model()
     with Store.create(out / STORE_FILE, study_id=design.id, durable=False) as store:

@@ -91,6 +91,7 @@ class Study:
     keep_flagged: bool = False
     paradata: pd.DataFrame | None = None
     design: StudyDesign | None = None
+    read_notes: tuple[str, ...] = ()
 
     # -- what the study is ----------------------------------------------------------------
 
@@ -181,6 +182,24 @@ class Study:
             paradata = self.paradata[self.paradata["interview"].isin(self.answers.loc[mask, "interview"])]
         return replace(self, answers=self.answers[mask], missing=self.missing[mask], paradata=paradata)
 
+    def notes(self, by: str | None = None) -> list[str]:
+        """What the data hold that a result should say: how they were read, rows without a group,
+        cities the study does not list, groups too small for stable estimates."""
+        notes = list(self.read_notes)
+        data = self.data
+        if by is not None and by in data.columns:
+            empty = int(data[by].isna().sum())
+            if empty:
+                notes.append(f"{empty} interview(s) have no value in '{by}' and are left out of the results by {by}")
+            sizes = data[by].dropna().astype(str).value_counts()
+            for group, n in sizes[sizes < 10].items():
+                notes.append(f"{by} '{group}' has only {n} interview(s): its estimates and tests are unstable")
+        if self.design is not None and "city" in data.columns:
+            unknown = sorted(set(data["city"].dropna().astype(str)) - set(self.cities))
+            if unknown:
+                notes.append(f"cities in the data that the study does not list: {', '.join(unknown)}")
+        return notes
+
     # -- scores ---------------------------------------------------------------------------
 
     def scores(self, instrument: Instrument | str, *, centre: str | None = None) -> Scores:
@@ -263,6 +282,7 @@ def _from_file(path: Path, instruments: Any, design: StudyDesign | None) -> Stud
     from axiosphere.analysis.load import matching_instruments, read_file, resolve_instruments, split_missing
 
     frame = read_file(path)
+    read_notes = tuple(frame.attrs.get("notes", ()))
     # The instruments named, and every bundled one the file answers: missing codes and the quality
     # screen must not depend on which instrument a command happens to analyse.
     chosen = resolve_instruments(instruments)
@@ -277,4 +297,4 @@ def _from_file(path: Path, instruments: Any, design: StudyDesign | None) -> Stud
         cities = {c: City(c, {"en": c}, "", "") for c in names}
         links, options, policy, source = (), {}, {}, "the default policy"
     return Study(path, answers, kinds, tuple(chosen), cities, tuple(links), options, QualityPolicy.from_rules(policy),
-                 source if policy else "the default policy", design=design)
+                 source if policy else "the default policy", design=design, read_notes=read_notes)

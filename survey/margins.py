@@ -16,6 +16,10 @@ def margin_columns(study_dir: str | Path, frame: Any) -> tuple[StudyDesign, Any,
     study = load_study(study_dir)
     if "city" not in frame.columns:
         raise InputError("the data have no 'city' column to weight city by city")
+    present = set(frame["city"].dropna().astype(str))
+    if present and not present & set(study.cities):
+        raise InputError(f"no city of the data ({', '.join(sorted(present)[:5])}) is a city id of {study.file} "
+                         f"({', '.join(study.cities)}); map the data's city names to the study's ids first")
     sex_item = next((i.role_item("sex") for i in study.instruments if i.role_item("sex")), None)
     age_item = next((i.role_item("age") for i in study.instruments if i.role_item("age")), None)
     frame = frame.copy()

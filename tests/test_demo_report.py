@@ -193,3 +193,13 @@ def test_the_demo_model_ships_with_the_package():
     assert MODEL_FILE.name in config["tool"]["setuptools"]["package-data"]["axiosphere.survey"]
     templates = config["tool"]["setuptools"]["package-data"]
     assert "templates/*.j2" in templates["axiosphere.reports"] and "bundled/*.yaml" in templates["axiosphere.instruments"]
+
+
+def test_demo_never_replaces_a_study_it_did_not_make(tmp_path):
+    from axiosphere.survey.study import init_study
+
+    init_study(tmp_path / "mine")
+    (tmp_path / "mine" / "responses.sqlite").write_bytes(b"precious")
+    done = run_cli("demo", "--out", str(tmp_path / "mine"), "--scale", "0.01")
+    assert done.returncode == 2 and "is not an earlier demo" in done.stderr
+    assert (tmp_path / "mine" / "responses.sqlite").read_bytes() == b"precious", "nothing changed"
