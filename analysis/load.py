@@ -166,14 +166,14 @@ def load(path: str | Path, instrument: Any = None) -> pd.DataFrame:
 
 
 def matching_instruments(columns: Iterable[str]) -> list[Instrument]:
-    """Bundled instruments with at least half of their rating items among ``columns``."""
+    """Bundled instruments with any of their rating items among ``columns``: their missing codes
+    are recoded even when a file holds only a few of their items."""
     from axiosphere.instruments.registry import bundled_names, resolve_instrument
 
     present = set(columns)
     found = []
     for name in bundled_names():
         instrument = resolve_instrument(name)
-        rated = [i for i, item in instrument.items.items() if item.type == "rating"]
-        if rated and sum(i in present for i in rated) >= len(rated) / 2:
+        if any(i in present for i, item in instrument.items.items() if item.type == "rating"):
             found.append(instrument)
     return found

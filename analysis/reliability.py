@@ -26,7 +26,7 @@ Psychological Measurement 11, 93-103. McDonald (1999), Test theory. Revelle, psy
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -74,6 +74,7 @@ class ReliabilityResult:
     scales: tuple[ScaleReliability, ...]
     missing: str
     options: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def to_frame(self) -> Any:
         import pandas as pd
@@ -85,7 +86,8 @@ class ReliabilityResult:
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"missing": self.missing, "options": dict(self.options), "scales": [s.to_dict() for s in self.scales]}
+        return {"missing": self.missing, "options": dict(self.options), "scales": [s.to_dict() for s in self.scales],
+                "notes": list(self.notes)}
 
 
 def _cov_listwise(values: np.ndarray, complete: np.ndarray | None = None) -> tuple[np.ndarray, int]:
@@ -248,14 +250,31 @@ def instrument_reliability(data: Any, instrument: Any, *, scales: Sequence[str] 
         raise InputError(f"instrument '{instrument.id}' has no scale {', '.join(unknown)} (it has {', '.join(instrument.scales)})")
     resolved = instrument.resolve_options(options)
     results: list[ScaleReliability] = []
+    notes: list[str] = []
     for scale_id in chosen:
-        items = list(instrument.scale_items(scale_id, resolved))
-        if len(items) < 2:
+        declared = list(instrument.scale_items(scale_id, resolved))
+        if len(declared) < 2:
+            continue
+        # A data set may hold only some of a scale's items (ESS data lack a project's own items):
+        # the scale is analysed on the items present, and says so, when enough of them are there.
+        items = [i for i in declared if i in data.columns]
+        absent = [i for i in declared if i not in data.columns]
+        needed = max(2, instrument.scales[scale_id].min_valid)
+        if len(items) < needed:
+            message = (f"{scale_id}: only {len(items)} of its {len(declared)} items are in the data "
+                       f"(absent: {', '.join(absent)}); it needs at least {needed}")
+            if scales:
+                raise InputError(message)
+            notes.append(message + "; not analysed")
             continue
         _check_items(data, items)
-        try:
-            frame = keyed_items(data, instrument, scale_id, resolved)
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
-        results.extend(_grouped(frame, data, scale_id, by, missing, ci, n_boot, seed))
-    return ReliabilityResult(tuple(results), missing, resolved)
+        frame = keyed_items(data, instrument, scale_id, resolved, items=items)
+        rows = _grouped(frame, data, scale_id, by, missing, ci, n_boot, seed)
+        if absent:
+            notes.append(f"{scale_id} is analysed on {len(items)} of its {len(declared)} items (absent: {', '.join(absent)})")
+            rows = [replace(r, warnings=(*r.warnings, f"{len(absent)} of the scale's items absent: {', '.join(absent)}"))
+                    for r in rows]
+        results.extend(rows)
+    if not results and notes:
+        raise InputError(f"no scale of '{instrument.id}' can be analysed on these data; {notes[0].removesuffix('; not analysed')}")
+    return ReliabilityResult(tuple(results), missing, resolved, tuple(notes))

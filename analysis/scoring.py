@@ -93,9 +93,11 @@ def directed_items(data: Any, instrument: Instrument, items: list[str] | None = 
     return frame
 
 
-def keyed_items(data: Any, instrument: Instrument, scale_id: str, options: Mapping[str, str] | None = None) -> Any:
-    """The items of a scale, directed and reverse-keyed: what reliability is computed on."""
-    items = list(instrument.scale_items(scale_id, options))
+def keyed_items(data: Any, instrument: Instrument, scale_id: str, options: Mapping[str, str] | None = None, *,
+                items: list[str] | None = None) -> Any:
+    """The items of a scale (or ``items``, those of them present), directed and reverse-keyed: what reliability
+    is computed on."""
+    items = items or list(instrument.scale_items(scale_id, options))
     frame = directed_items(data, instrument, items)
     for item in items:
         if instrument.is_reversed(scale_id, item):
@@ -139,7 +141,13 @@ def score(data: Any, instrument: Instrument, *, options: Mapping[str, str] | Non
         raise InputError(f"centre must be 'mrat' or 'none', not '{centre}'")
     items = rating_items(instrument)
     scored = [i for s in instrument.scales for i in instrument.scale_items(s, resolved)]
-    directed = directed_items(data, instrument, [i for i in items if i in set(scored) or centre == "mrat"])
+    wanted = [i for i in items if i in set(scored) or centre == "mrat"]
+    present = [i for i in wanted if i in data.columns]
+    if not present:
+        raise InputError(f"the data have no column for any item of instrument '{instrument.id}'")
+    # Absent items count as unanswered: a scale is scored when enough of its items are present (min_valid).
+    directed = directed_items(data, instrument, present).reindex(columns=wanted)
+    items = [i for i in items if i in present] if centre == "mrat" else items
     raw = {}
     for scale_id, scale in instrument.scales.items():
         members = list(instrument.scale_items(scale_id, resolved))

@@ -150,6 +150,7 @@ def reliability(
         bounds, notes = _custom_range(study.data, item_list, value_range)
         result = custom(study.data, item_list, reverse=_split(reverse), by=by, missing=missing, ci=ci, seed=seed,
                         bounds=bounds)
+    notes = [*notes, *result.notes]
     if ci == "bootstrap":
         notes.append(f"bootstrap confidence intervals with seed {seed}")
     if json:

@@ -25,7 +25,7 @@ def data(tmp_path):
     (["reliability", "{d}", "--items", "x,empty"], "empty have no valid answers"),
     (["compare", "{d}", "--items", "x,y", "--by", "city"], "'c' has 1 respondent"),
     (["compare", "{d}", "--items", "x,y", "--by", "nowhere"], "no column 'nowhere'"),
-    (["reliability", "{d}", "--instrument", "pvq21"], "no column 'ipfrule', 'ipbhprp' in the data"),
+    (["reliability", "{d}", "--instrument", "pvq21"], "no scale of 'pvq21' can be analysed on these data"),
     (["reliability", "{d}", "--items", "x,y", "--missing", "sometimes"], "missing must be 'listwise' or 'pairwise'"),
     (["compare", "{d}", "--items", "x,y", "--by", "city", "--adjust", "bonferroni"], "adjust must be one of"),
     (["reliability", "{d}"], "give either --instrument"),

@@ -80,3 +80,23 @@ def test_files_and_study_folders_give_the_same_answers(tmp_path):
         assert from_file.nonresponse["trstprl"] == opened.nonresponse["trstprl"], "a file's kinds equal the store's"
     from_study = opened.answers
     assert from_study["ipcrtiv"].isin([1, 2, 3, 4, 5, 6]).all() or from_study["ipcrtiv"].isna().any()
+
+
+def test_a_file_with_some_of_a_scales_items_is_analysed_on_them_with_a_note(tmp_path):
+    from axiosphere.analysis.reliability import instrument_reliability
+
+    civic = resolve_instrument("civic-trust")
+    rng = np.random.default_rng(2)
+    items = [i for i in civic.scale_items("institutional_trust") if i != "trstlcg"]   # ESS data: no project item
+    frame = pd.DataFrame(rng.integers(0, 11, (80, len(items))), columns=items)
+    frame.loc[0, items[0]] = 88                                                       # a don't-know code
+    frame.to_csv(tmp_path / "ess.csv", index=False)
+    from axiosphere import open_study
+
+    study = open_study(tmp_path / "ess.csv")
+    assert [i.id for i in study.instruments] == ["civic-trust"], "matched on the items present"
+    assert study.answers[items[0]].isna().sum() == 1 and study.missing.loc[0, items[0]] == "dont_know"
+    result = instrument_reliability(study.data, civic, scales=None)
+    assert [s.scale for s in result.scales] == ["institutional_trust"] and result.scales[0].k == 6
+    assert any("analysed on 6 of its 7 items (absent: trstlcg)" in n for n in result.notes)
+    assert score(study.data, civic).raw["institutional_trust"].notna().sum() == 80
