@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -67,8 +68,6 @@ def validate(
     json: bool = JSON,
 ) -> None:
     """Check instrument files and report every problem, each with file, line and field."""
-    import sys
-
     from axiosphere.instruments.errors import InputError
     from axiosphere.instruments.load import load_instrument
     from axiosphere.instruments.output import print_json
@@ -94,7 +93,7 @@ def validate(
 @app.command("import-xlsform")
 def import_xlsform(
     form: Path = typer.Argument(..., help="The XLSForm workbook (.xlsx) from ODK or KoboToolbox."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Instrument YAML to write (default: FORM_ID.yaml beside the form)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Instrument YAML to write (default: FORM_ID.yaml in the current folder)."),
     skip_unsupported: bool = typer.Option(False, "--skip-unsupported", help="Drop unsupported questions instead of stopping."),
     json: bool = JSON,
 ) -> None:
@@ -104,11 +103,21 @@ def import_xlsform(
     from axiosphere.instruments.xlsform import convert_xlsform
 
     conversion = convert_xlsform(form, skip_unsupported=skip_unsupported)
-    target = out or form.with_name(f"{conversion.instrument['id']}.yaml")
+    target = out or Path.cwd() / f"{conversion.instrument['id']}.yaml"
+    draft = target.with_name(target.name + ".draft")
     try:
-        target.write_text(conversion.yaml_text, encoding="utf-8")
+        draft.write_text(conversion.yaml_text, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write {target}: {exc.strerror}") from None
+    try:
+        load_instrument(draft)
+    except InputError:
+        # What was changed or left out is said even when the result is not a valid instrument; nothing is kept.
+        draft.unlink(missing_ok=True)
+        for note in conversion.notes:
+            print(f"note: {note}", file=sys.stderr)
+        raise
+    draft.replace(target)
     instrument = load_instrument(target)
     if json:
         from axiosphere.instruments.output import print_json

@@ -41,6 +41,18 @@ _IGNORED = {"calculate", "start", "end", "today", "deviceid", "username", "simse
             "audit", "hidden"}
 _NUMBER = {"integer", "decimal"}
 _RANGE = re.compile(r"^\s*\.\s*>=?\s*(-?[\d.]+)\s+and\s+\.\s*<=?\s*(-?[\d.]+)\s*$")
+# Don't-know and refusal entries of choice lists, by the common conventions (names, codes, labels).
+_MISSING_NAMES = {"dont_know": "dont_know", "dk": "dont_know", "don_t_know": "dont_know", "do_not_know": "dont_know",
+                  "refused": "refused", "refuse": "refused", "refusal": "refused", "no_answer": "refused", "na": "refused",
+                  "prefer_not_to_say": "refused"}
+_MISSING_CODES = {88: "dont_know", 98: "dont_know", -8: "dont_know", 8888: "dont_know",
+                  77: "refused", 99: "refused", 97: "refused", -9: "refused", -7: "refused", 9999: "refused"}
+_MISSING_LABELS = (("don't know", "dont_know"), ("dont know", "dont_know"), ("затрудняюсь", "dont_know"),
+                   ("не знаю", "dont_know"), ("refus", "refused"), ("no answer", "refused"), ("отказ", "refused"),
+                   ("нет ответа", "refused"), ("prefer not", "refused"))
+_ROLES = {"age": ("age", "number"), "agea": ("age", "number"), "age_years": ("age", "number"),
+          "sex": ("sex", "choice"), "gender": ("sex", "choice"), "gndr": ("sex", "choice"),
+          "education": ("education", "choice"), "edu": ("education", "choice"), "edulvl": ("education", "choice")}
 _TOKEN = re.compile(r"\$\{([^}]+)\}|'([^']*)'|\"([^\"]*)\"|(!=|<=|>=|=|<|>)|(-?\d+(?:\.\d+)?)|([A-Za-z_][\w-]*\(?)|([(),])|(\S)")
 
 
@@ -68,6 +80,17 @@ def _texts(label: Any, default: str) -> dict[str, str]:
     if isinstance(label, dict):
         return {_language(k): str(v) for k, v in label.items() if str(v).strip()}
     return {default: str(label)} if label else {}
+
+
+def _missing_kind(name: str, code: int | None, label: dict[str, str]) -> str | None:
+    """'dont_know' or 'refused' when a choice is a non-answer by its name, code or label."""
+    key = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    if key in _MISSING_NAMES:
+        return _MISSING_NAMES[key]
+    if code is not None and code in _MISSING_CODES:
+        return _MISSING_CODES[code]
+    text = " ".join(label.values()).lower().replace("’", "'")
+    return next((kind for fragment, kind in _MISSING_LABELS if fragment in text), None)
 
 
 def _rows(path: Path) -> dict[str, int]:
@@ -117,18 +140,27 @@ class _Converter:
         self.languages: list[str] = []
         self.notes: list[str] = []
         self.unsupported: list[Problem] = []
+        self.roles: set[str] = set()
 
     def _problem(self, name: str, message: str) -> None:
         self.unsupported.append(Problem(str(self.path), self.rows.get(name), f"survey sheet, question '{name}'", message))
 
     def _section(self, group: dict[str, Any] | None) -> dict[str, Any]:
-        section_id = re.sub(r"[^a-z0-9_]", "_", (group or {}).get("name", "main").lower()) or "main"
-        if not self.sections or self.sections[-1]["id"] != section_id:
-            title = _texts((group or {}).get("label"), self.default) or {self.default: section_id}
-            self.sections.append({"id": section_id, "title": title, "items": []})
+        # Each run of questions gets its own section: a group, or the ungrouped questions between groups.
+        if self.sections and self.sections[-1]["group"] is group:
+            return self.sections[-1]
+        base = re.sub(r"[^a-z0-9_]", "_", (group or {}).get("name", "main").lower()) or "main"
+        if not base[0].isalpha():
+            base = f"s_{base}"
+        used = {s["id"] for s in self.sections}
+        section_id, n = base, 2
+        while section_id in used:
+            section_id, n = f"{base}_{n}", n + 1
+        title = _texts((group or {}).get("label"), self.default) or {self.default: section_id.replace("_", " ")}
+        self.sections.append({"id": section_id, "title": title, "items": [], "group": group})
         return self.sections[-1]
 
-    def walk(self, children: list[dict[str, Any]], group: dict[str, Any] | None) -> None:
+    def walk(self, children: list[dict[str, Any]], group: dict[str, Any] | None, conditions: tuple[str, ...] = ()) -> None:
         for child in children:
             kind, name = child.get("type", ""), child.get("name", "")
             if kind == "group":
@@ -136,7 +168,17 @@ class _Converter:
                     continue
                 if group is not None:
                     self.notes.append(f"nested group '{name}' flattened into the sections")
-                self.walk(child.get("children", []), child)
+                inherited = conditions
+                relevant = child.get("bind", {}).get("relevant")
+                if relevant:
+                    condition = self._condition(relevant, name)
+                    if condition:
+                        inherited = (*conditions, condition)
+                        self.notes.append(f"group '{name}': its condition '{relevant}' is added to each of its questions")
+                    else:
+                        self.notes.append(f"group '{name}': its condition '{relevant}' could not be carried over, so its "
+                                          "questions are asked of everyone")
+                self.walk(child.get("children", []), child, inherited)
             elif kind == "repeat":
                 self._problem(name, "repeat groups are not supported (an interview asks each item once)")
             elif kind in _IGNORED:
@@ -144,9 +186,9 @@ class _Converter:
             elif kind == "note":
                 self.notes.append(f"note '{name}' is not a question: not carried over")
             else:
-                self._question(child, group)
+                self._question(child, group, conditions)
 
-    def _question(self, q: dict[str, Any], group: dict[str, Any] | None) -> None:
+    def _question(self, q: dict[str, Any], group: dict[str, Any] | None, conditions: tuple[str, ...] = ()) -> None:
         kind, name = q["type"], q["name"]
         item_id = re.sub(r"[^A-Za-z0-9_]", "_", name)
         if item_id != name:
@@ -183,10 +225,14 @@ class _Converter:
         if q.get("hint"):
             item["note"] = _texts(q.get("hint"), self.default)
         item["required"] = str(bind.get("required", "")).lower() in ("yes", "true", "true()")
-        if bind.get("relevant"):
-            condition = self._condition(bind["relevant"], name)
-            if condition:
-                item["relevant"] = condition
+        own = self._condition(bind["relevant"], name) if bind.get("relevant") else None
+        # XLSForm asks a question when its group's condition and its own both hold.
+        parts = [*conditions, *([own] if own else [])]
+        if parts:
+            item["relevant"] = " and ".join(f"({c})" if len(parts) > 1 else c for c in parts)
+        role = self._role(name, item["type"])
+        if role:
+            item["role"] = role
         for language in item["text"]:
             if language not in self.languages:
                 self.languages.append(language)
@@ -199,15 +245,34 @@ class _Converter:
         if list_name not in self.scales:
             choices = q.get("choices", [])
             numeric = all(re.fullmatch(r"-?\d+", str(c["name"])) for c in choices)
-            points, codes = [], {}
+            points, codes, missing, missing_names = [], {}, {}, {}
             for n, choice in enumerate(choices, start=1):
                 value = int(choice["name"]) if numeric else n
                 codes[str(choice["name"])] = value
-                point = {"value": value, "label": _texts(choice.get("label"), self.default)}
+                label = _texts(choice.get("label"), self.default)
+                kind = _missing_kind(str(choice["name"]), value if numeric else None, label)
+                if kind and kind not in missing:
+                    missing[kind] = {"code": value, "label": label}
+                    missing_names[kind] = str(choice["name"])
+                    continue
+                point = {"value": value, "label": label}
                 if not numeric:
                     point["name"] = re.sub(r"[^a-z0-9_]", "_", str(choice["name"]).lower())
                 points.append(point)
-            self.scales[list_name] = {"kind": "choice", "points": points}
+            valid = {p["value"] for p in points}
+            for kind, spare in (("dont_know", 98), ("refused", 99)):
+                if kind not in missing:
+                    continue
+                if not numeric or missing[kind]["code"] in valid:
+                    # Position codes of a list of names are no codes anyone uses: give the ESS-like 98/99.
+                    taken = valid | {m["code"] for k, m in missing.items() if k != kind}
+                    while spare in taken:
+                        spare += 100
+                    missing[kind]["code"] = spare
+                codes[missing_names[kind]] = missing[kind]["code"]
+                self.notes.append(f"list '{list_name}': choice '{missing_names[kind]}' becomes the missing code "
+                                  f"{missing[kind]['code']} for {kind.replace('_', ' ')}, not an answer value")
+            self.scales[list_name] = {"kind": "choice", "points": points, **({"missing": missing} if missing else {})}
             self.codes[list_name] = codes
         self.codes.setdefault(q["name"], self.codes[list_name])
         return list_name
@@ -249,6 +314,15 @@ class _Converter:
             return None
         return condition
 
+    def _role(self, name: str, kind: str) -> str | None:
+        """The demographic role a question plays, by its name (age, sex, education), once per form."""
+        role, needed = _ROLES.get(name.lower(), (None, None))
+        if role is None or kind != needed or role in self.roles:
+            return None
+        self.roles.add(role)
+        self.notes.append(f"'{name}' is taken as the respondent's {role} (role: {role}); weighting and quotas use it")
+        return role
+
     def _selected(self, item: str, value: str) -> str:
         return f"selected({item}, {value})" if self.kinds.get(item) == "multi" else f"{item} == {value}"
 
@@ -269,5 +343,5 @@ class _Converter:
             "licence": "Unknown: state the licence of the source form.",
             "languages": languages,
             "response_scales": self.scales,
-            "sections": [s for s in self.sections if s["items"]],
+            "sections": [{k: v for k, v in s.items() if k != "group"} for s in self.sections if s["items"]],
         }

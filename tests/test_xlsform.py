@@ -83,9 +83,9 @@ def test_unsupported_question_type_names_the_row(tmp_path):
     messages = [str(p) for p in info.value.problems]
     assert len(messages) == 2
     assert "form.xlsx:9: survey sheet, question 'where': question type 'geopoint' is not supported" in messages[0]
-    done = run_cli("instruments", "import-xlsform", str(path))
+    done = run_cli("instruments", "import-xlsform", str(path), cwd=tmp_path)
     assert done.returncode == 2 and "geopoint" in done.stderr and not (tmp_path / "neighbourhood.yaml").exists()
-    done = run_cli("instruments", "import-xlsform", str(path), "--skip-unsupported")
+    done = run_cli("instruments", "import-xlsform", str(path), "--skip-unsupported", cwd=tmp_path)
     assert done.returncode == 0 and "dropped" in done.stdout
     load_instrument(tmp_path / "neighbourhood.yaml")
 
@@ -115,3 +115,37 @@ def test_a_converted_form_runs_in_the_terminal(tmp_path):
         answers = {k: a.value for k, a in store.current_answers(outcome.interview).items()}
     assert outcome.status == "complete"
     assert answers == {"aware": 1, "t1": 3, "age": 45, "met": [1], "tr": 7, "comment": "fine"}
+
+
+def test_groups_keep_their_conditions_and_dont_know_choices_become_missing_codes(tmp_path):
+    book = openpyxl.Workbook()
+    survey = book.active
+    survey.title = "survey"
+    for row in [
+        ["type", "name", "label::English (en)", "label::Russian (ru)", "relevant"],
+        ["integer", "age", "Age", "Возраст", ""],
+        ["select_one sexes", "sex", "Sex", "Пол", ""],
+        ["begin_group", "trust", "Trust", "Доверие", "${age} >= 18"],
+        ["select_one yn", "aware", "Aware?", "Знаете?", ""],
+        ["select_one yn", "more", "More?", "Ещё?", "${aware} = 'yes'"],
+        ["end_group", "", "", "", ""],
+        ["text", "final", "Anything else?", "Что-то ещё?", ""],
+    ]:
+        survey.append(row)
+    choices = book.create_sheet("choices")
+    for row in [["list_name", "name", "label::English (en)", "label::Russian (ru)"],
+                ["yn", "yes", "Yes", "Да"], ["yn", "no", "No", "Нет"], ["yn", "dont_know", "Don't know", "Затрудняюсь"],
+                ["sexes", "1", "Male", "Мужской"], ["sexes", "2", "Female", "Женский"], ["sexes", "88", "Don't know", "Не знаю"]]:
+        choices.append(row)
+    book.save(tmp_path / "form.xlsx")
+    conversion = convert_xlsform(tmp_path / "form.xlsx")
+    (tmp_path / "form.yaml").write_text(conversion.yaml_text, encoding="utf-8")
+    instrument = load_instrument(tmp_path / "form.yaml")
+    assert [s.id for s in instrument.sections] == ["main", "trust", "main_2"], "unique section ids"
+    assert instrument.items["aware"].relevant.text == "age >= 18"
+    assert instrument.items["more"].relevant.text == "(age >= 18) and (aware == 1)"
+    yn = instrument.item_scale("aware")
+    assert yn.values == (1, 2) and [(m.kind, m.code) for m in yn.missing] == [("dont_know", 98)]
+    assert [(m.kind, m.code) for m in instrument.item_scale("sex").missing] == [("dont_know", 88)]
+    assert instrument.items["age"].role == "age" and instrument.items["sex"].role == "sex"
+    assert any("missing code 98 for dont know" in n for n in conversion.notes)
