@@ -149,6 +149,12 @@ class _Search:
         return sorted(out, reverse=True)
 
 
+def _is_numeric(column: Any) -> bool:
+    from pandas.api.types import is_numeric_dtype
+
+    return bool(is_numeric_dtype(column))
+
+
 def _delta(new: dict[str, Any], old: dict[str, Any], cutoffs: dict[str, float]) -> tuple[dict[str, Any], bool]:
     from scipy import stats
 
@@ -182,10 +188,10 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
     parsed = parse_model(model) if isinstance(model, str) else model
     absent = [i for i in parsed.items if i not in data.columns]
     if absent:
-        raise InputError(f"the model names item(s) {', '.join(absent)}, which are not columns of the data")
+        raise InputError(f"the model names column(s) {', '.join(absent)}, which the data do not have")
     if by not in data.columns:
         raise InputError(f"no column '{by}' to group by")
-    text = [i for i in parsed.items if not pd.api.types.is_numeric_dtype(data[i])]
+    text = [i for i in parsed.items if not _is_numeric(data[i])]
     if text:
         raise InputError(f"item column(s) {', '.join(text)} hold non-numeric values; recode them (or load the data "
                          "with its instrument, which turns missing codes into missing values)")
@@ -262,10 +268,10 @@ def latent_means(data: Any, model: str | Model, *, by: str, free: Sequence[tuple
     parsed = parse_model(model) if isinstance(model, str) else model
     absent = [i for i in parsed.items if i not in data.columns]
     if absent:
-        raise InputError(f"the model names item(s) {', '.join(absent)}, which are not columns of the data")
+        raise InputError(f"the model names column(s) {', '.join(absent)}, which the data do not have")
     if by not in data.columns:
         raise InputError(f"no column '{by}' to group by")
-    text = [i for i in parsed.items if not pd.api.types.is_numeric_dtype(data[i])]
+    text = [i for i in parsed.items if not _is_numeric(data[i])]
     if text:
         raise InputError(f"item column(s) {', '.join(text)} hold non-numeric values; recode them (or load the data "
                          "with its instrument, which turns missing codes into missing values)")

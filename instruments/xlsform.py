@@ -50,9 +50,8 @@ _MISSING_CODES = {88: "dont_know", 98: "dont_know", -8: "dont_know", 8888: "dont
 _MISSING_LABELS = (("don't know", "dont_know"), ("dont know", "dont_know"), ("затрудняюсь", "dont_know"),
                    ("не знаю", "dont_know"), ("refus", "refused"), ("no answer", "refused"), ("отказ", "refused"),
                    ("нет ответа", "refused"), ("prefer not", "refused"))
-_ROLES = {"age": ("age", "number"), "agea": ("age", "number"), "age_years": ("age", "number"),
-          "sex": ("sex", "choice"), "gender": ("sex", "choice"), "gndr": ("sex", "choice"),
-          "education": ("education", "choice"), "edu": ("education", "choice"), "edulvl": ("education", "choice")}
+_ROLES = {"age": ("age", "number"), "age_years": ("age", "number"), "sex": ("sex", "choice"),
+          "gender": ("sex", "choice"), "education": ("education", "choice"), "edu": ("education", "choice")}
 _TOKEN = re.compile(r"\$\{([^}]+)\}|'([^']*)'|\"([^\"]*)\"|(!=|<=|>=|=|<|>)|(-?\d+(?:\.\d+)?)|([A-Za-z_][\w-]*\(?)|([(),])|(\S)")
 
 

@@ -146,7 +146,7 @@ def test_a_city_without_complete_interviews_is_left_out_with_the_rest_reported(t
     folder = tmp_path / "s"
     init_study(folder)
     study = load_study(folder)
-    run_demo_without = run_demo(folder, seed=5, scale=0.08)
+    run_demo_without = run_demo(folder, seed=5, scale=0.08, force=True)
     from axiosphere.survey.store import Store
 
     with Store.for_study(study.folder, study.id) as store:
