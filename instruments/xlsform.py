@@ -77,7 +77,8 @@ def _language(key: str) -> str:
 
 def _texts(label: Any, default: str) -> dict[str, str]:
     if isinstance(label, dict):
-        return {_language(k): str(v) for k, v in label.items() if str(v).strip()}
+        # pyxform names an untranslated column "default": the form's default language, not German ("de").
+        return {(default if k == "default" else _language(k)): str(v) for k, v in label.items() if str(v).strip()}
     return {default: str(label)} if label else {}
 
 
@@ -331,12 +332,20 @@ class _Converter:
         form_id = re.sub(r"[^a-z0-9_-]", "-", str(settings.get("id_string", self.path.stem)).lower()).strip("-") or "form"
         if not form_id[0].isalpha():
             form_id = f"form-{form_id}"
-        title = settings.get("title") or form_id
+        raw_title = settings.get("title") or form_id
+        # A title per language where the settings sheet gives one (form_title::Russian (ru)), else the default.
+        titles = _texts(raw_title, self.default) if isinstance(raw_title, dict) else {}
+        fallback = titles.get(self.default) or (raw_title.get("default") if isinstance(raw_title, dict) else str(raw_title))
+        title = {lang: titles.get(lang) or fallback or form_id for lang in languages}
+        untranslated = [lang for lang in languages if lang not in titles and len(languages) > 1]
+        if untranslated:
+            self.notes.append(f"the form's title has no {', '.join(untranslated)} version (add form_title::<Language> "
+                              f"({untranslated[0]}) on the settings sheet); the default title is used")
         for section in self.sections:
             section["title"] = {lang: section["title"].get(lang) or next(iter(section["title"].values())) for lang in languages}
         return {
             "id": form_id,
-            "title": {lang: str(title) for lang in languages},
+            "title": title,
             "version": str(settings.get("version") or "1"),
             "citation": f"Converted from the XLSForm {self.path.name} (form_id {settings.get('id_string')}).",
             "licence": "Unknown: state the licence of the source form.",

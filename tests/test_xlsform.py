@@ -149,3 +149,17 @@ def test_groups_keep_their_conditions_and_dont_know_choices_become_missing_codes
     assert [(m.kind, m.code) for m in instrument.item_scale("sex").missing] == [("dont_know", 88)]
     assert instrument.items["age"].role == "age" and instrument.items["sex"].role == "sex"
     assert any("missing code 98 for dont know" in n for n in conversion.notes)
+
+
+def test_the_title_is_translated_where_the_settings_sheet_gives_it(tmp_path):
+    book = openpyxl.Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label::English (en)", "label::Russian (ru)"])
+    survey.append(["text", "a", "Anything?", "Что-нибудь?"])
+    settings = book.create_sheet("settings")
+    settings.append(["form_title", "form_title::Russian (ru)", "form_id"])
+    settings.append(["Neighbours", "Соседи", "nb"])
+    book.save(tmp_path / "f.xlsx")
+    conversion = convert_xlsform(tmp_path / "f.xlsx")
+    assert conversion.instrument["title"] == {"en": "Neighbours", "ru": "Соседи"}
