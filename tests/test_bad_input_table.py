@@ -99,3 +99,16 @@ def test_a_read_only_output_folder_is_one_line(files):
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("error: cannot use") and "Read-only file system" in done.stderr
     assert "Traceback" not in done.stderr and "internal failure" not in done.stderr
+
+
+def test_cities_that_do_not_match_the_study_and_negative_margins_are_errors(files):
+    from axiosphere.analysis.weights import rake
+    from axiosphere.instruments.errors import InputError
+    from axiosphere.survey.study import init_study
+
+    init_study(files / "study")
+    done = run_cli("analyze", "weights", str(files / "ok.csv"), "--study", str(files / "study"))
+    assert done.returncode == 2 and "no city of the data (a, b) is a city id of" in done.stderr
+    frame = pd.DataFrame({"sex": ["m", "f", "f", "m"]})
+    with pytest.raises(InputError, match="must be shares or counts of zero or more"):
+        rake(frame, {"sex": {"m": -0.2, "f": 1.2}})
