@@ -46,23 +46,37 @@ _ADDED = {"metric": "loading", "scalar": "intercept", "strict": "residual"}
 
 @dataclass(frozen=True)
 class Level:
-    """Fit of one invariance level and its judgement against the level before."""
+    """Fit of one invariance level and its judgement against the level accepted before it.
+
+    A partial level (``partial scalar``) is its own row, after the full level that failed,
+    with the constraints it freed.
+    """
 
     level: str
     fit: dict[str, Any]
     delta: dict[str, Any] | None
     holds: bool
-    freed: tuple[dict[str, str], ...] = ()
+    freed: tuple[dict[str, Any], ...] = ()
+    compared_with: str | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.level.startswith("partial ")
+
+    @property
+    def just_identified(self) -> bool:
+        """df = 0: the model reproduces the data exactly; its fit cannot be tested."""
+        return int(self.fit["df"]) == 0
 
     def to_dict(self) -> dict[str, Any]:
         keys = ("chisq", "df", "p", "cfi", "tli", "rmsea", "rmsea_ci", "srmr", "aic", "bic")
         return {"level": self.level, **{k: self.fit[k] for k in keys}, "delta": self.delta, "holds": self.holds,
-                "freed": list(self.freed)}
+                "compared_with": self.compared_with, "just_identified": self.just_identified, "freed": list(self.freed)}
 
 
 @dataclass(frozen=True)
 class InvarianceResult:
-    """The level sequence, what partial invariance freed, and latent means by group."""
+    """The level sequence (full levels, then partial ones where a full level failed), latent means by group."""
 
     levels: tuple[Level, ...]
     latent_means: pd.DataFrame
@@ -70,13 +84,20 @@ class InvarianceResult:
     model: str
     cutoffs: dict[str, float]
     notes: tuple[str, ...] = ()
+    reference: str | None = None
 
     @property
     def highest(self) -> str | None:
+        """The highest level that holds, e.g. ``"metric"`` or ``"partial scalar"``."""
         held = [level.level for level in self.levels if level.holds]
         return held[-1] if held else None
 
-    def to_frame(self) -> Any:
+    @property
+    def means_comparable(self) -> bool:
+        """Whether intercepts are at least partially equal, so that latent means may be compared."""
+        return (self.highest or "").removeprefix("partial ") in ("scalar", "strict")
+
+    def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         rows = []
@@ -90,11 +111,11 @@ class InvarianceResult:
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"groups": list(self.groups), "model": self.model, "cutoffs": self.cutoffs,
-                "levels": [level.to_dict() for level in self.levels],
-                "partial": [{"level": level.level, "freed": list(level.freed)} for level in self.levels if level.freed],
+        return {"groups": list(self.groups), "reference": self.reference, "model": self.model, "cutoffs": self.cutoffs,
+                "levels": [level.to_dict() for level in self.levels if not level.partial],
+                "partial": [level.to_dict() for level in self.levels if level.partial],
                 "latent_means": self.latent_means.to_dict(orient="records"), "highest": self.highest,
-                "notes": list(self.notes)}
+                "means_comparable": self.means_comparable, "notes": list(self.notes)}
 
 
 def model_from_instrument(instrument: Any, scales: Sequence[str] | None = None) -> Model:
@@ -167,7 +188,7 @@ def _delta(new: dict[str, Any], old: dict[str, Any], cutoffs: dict[str, float]) 
 
 def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bool = False, partial: bool = True,
                            delta_cfi: float = 0.010, delta_rmsea: float = 0.015, max_free: int | None = None,
-                           groups: Sequence[str] | None = None) -> InvarianceResult:
+                           groups: Sequence[str] | None = None, reference: str | None = None) -> InvarianceResult:
     """Test configural, metric, scalar (and strict) invariance of ``model`` across the groups in ``by``.
 
     Parameters
@@ -182,6 +203,8 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
         At most this many constraints freed per level (default: all but one per factor and group).
     groups
         Group order; the first is the reference whose latent means are fixed at 0.
+    reference
+        The reference group (moved first); e.g. the study's hub.
     """
     import pandas as pd
 
@@ -191,6 +214,11 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
         raise InputError(f"the model names column(s) {', '.join(absent)}, which the data do not have")
     if by not in data.columns:
         raise InputError(f"no column '{by}' to group by")
+    if reference is not None:
+        present = sorted(data[by].dropna().astype(str).unique())
+        if reference not in present:
+            raise InputError(f"reference group '{reference}' is not a value of '{by}' (the data have {', '.join(present)})")
+        groups = [reference, *[g for g in (groups or present) if g != reference]]
     text = [i for i in parsed.items if not _is_numeric(data[i])]
     if text:
         raise InputError(f"item column(s) {', '.join(text)} hold non-numeric values; recode them (or load the data "
@@ -210,14 +238,25 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
     if not fit.converged:
         raise InputError(f"the configural model did not converge ({fit.message}); check the model and the data")
     levels.append(Level("configural", indices, None, True))
-    accepted, accepted_indices, free = fit, indices, []
+    if levels[0].just_identified:
+        notes.append("the configural model is just-identified (df = 0): its fit cannot be tested, and the metric "
+                     "level's test is its own chi-square")
+    accepted, accepted_indices, accepted_name, free = fit, indices, "configural", []
     for name, equal in LEVELS[1:]:
         if name == "strict" and not strict:
             break
         kind = _ADDED[name]
         fit, indices = search.fit(equal, free, start=accepted)
         delta, holds = _delta(indices, accepted_indices, cutoffs)
-        freed_here: list[dict[str, str]] = []
+        if not fit.converged:
+            notes.append(f"the {name} model did not converge; its fit is not reliable")
+            holds = False
+        # The full level is reported with its own fit, whether or not a partial level follows.
+        levels.append(Level(name, indices, delta, holds, (), accepted_name))
+        if holds:
+            accepted, accepted_indices, accepted_name = fit, indices, name
+            continue
+        freed_here: list[dict[str, Any]] = []
         limit = max_free if max_free is not None else len(parsed.items) * (len(names) - 1) - len(parsed.factors)
         while not holds and partial and len(freed_here) < limit:
             tests = search.score_tests(fit, equal, free, kind)
@@ -228,21 +267,26 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
             freed_here.append({"param": kind, "item": item, "group": names[g], "score_test": round(statistic, 3)})
             fit, indices = search.fit(equal, free, start=fit)
             delta, holds = _delta(indices, accepted_indices, cutoffs)
-        if not fit.converged:
-            notes.append(f"the {name} model did not converge; its fit is not reliable")
-            holds = False
-        levels.append(Level(name, indices, delta, holds, tuple(freed_here)))
+        if freed_here:
+            if not fit.converged:
+                notes.append(f"the partial {name} model did not converge; its fit is not reliable")
+                holds = False
+            levels.append(Level(f"partial {name}", indices, delta, holds, tuple(freed_here), accepted_name))
         if not holds:
             notes.append(f"{name} invariance does not hold" + (" even after freeing constraints" if freed_here else "")
                          + "; higher levels were not tested")
             break
-        accepted, accepted_indices = fit, indices
-    means = _latent_means(search, accepted, parsed, names) if any(l.level == "scalar" and l.holds for l in levels) else None
+        notes.append(f"full {name} invariance does not hold; partial {name} invariance holds with "
+                     + "; ".join(f"the {f['param']} of {f['item']} free in {f['group']}" for f in freed_here))
+        accepted, accepted_indices, accepted_name = fit, indices, f"partial {name}"
+    result_levels = tuple(levels)
+    comparable = (accepted_name.removeprefix("partial ") in ("scalar", "strict"))
+    means = _latent_means(search, accepted, parsed, names) if comparable else None
     if means is None:
-        notes.append("scalar invariance does not hold: latent means are not comparable across groups")
+        notes.append("scalar invariance does not hold, not even partially: latent means are not comparable across groups")
         means = pd.DataFrame(columns=["factor", "group", "mean", "se"])
     text = model if isinstance(model, str) else "\n".join(f"{f} =~ {' + '.join(i)}" for f, i in parsed.factors.items())
-    return InvarianceResult(tuple(levels), means, tuple(names), text, cutoffs, tuple(notes))
+    return InvarianceResult(result_levels, means, tuple(names), text, cutoffs, tuple(notes), names[0])
 
 
 def _latent_means(search: _Search, fit: Any, model: Model, names: list[str]) -> Any:

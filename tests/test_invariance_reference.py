@@ -67,8 +67,10 @@ def test_partial_search_finds_the_simulated_intercept():
     result = measurement_invariance(TWIN, VALUES["twin"]["model"], by="city", groups=VALUES["twin"]["groups"])
     for level in result.levels[:2]:
         close(level.fit, VALUES["twin"]["levels"][level.level]["fit"])
-    scalar = result.levels[2]
-    assert scalar.holds
+    full, scalar = result.levels[2], result.levels[3]
+    assert full.level == "scalar" and not full.holds and not full.freed, "the failed full level keeps its own row"
+    close(full.fit, VALUES["twin"]["levels"]["scalar"]["fit"])
+    assert scalar.level == "partial scalar" and scalar.holds and result.highest == "partial scalar"
     assert [(f["param"], f["item"], f["group"]) for f in scalar.freed] == [("intercept", "t4", "tver")]
     top = VALUES["twin"]["score_test"][0]
     assert "t4 ~1" in top["rhs_label"] and "group 3" in top["rhs_label"]
@@ -88,8 +90,10 @@ def test_invariance_cli_json_and_bad_input(tmp_path):
     assert [l["level"] for l in document["levels"]] == ["configural", "metric", "scalar"]
     assert set(document["levels"][0]) >= {"level", "chisq", "df", "p", "cfi", "tli", "rmsea", "rmsea_ci", "srmr", "aic",
                                           "bic", "delta", "holds"}
+    assert document["partial"][0]["level"] == "partial scalar" and document["partial"][0]["holds"]
     assert document["partial"][0]["freed"][0] | {"score_test": 0} == {"param": "intercept", "item": "t4",
                                                                           "group": "tver", "score_test": 0}
+    assert document["levels"][2]["holds"] is False and document["reference"] == "orsha"
     assert {m["group"] for m in document["latent_means"]} == {"orsha", "smolensk", "tver"}
     cases = [
         (["--model", "trust =~ t1 + t2 + t9"], "column(s) t9, which the data do not have"),
@@ -102,3 +106,26 @@ def test_invariance_cli_json_and_bad_input(tmp_path):
     TWIN.groupby("city").head(5).to_csv(tmp_path / "small.csv", index=False)
     small = run_cli("analyze", "invariance", str(tmp_path / "small.csv"), "--model", VALUES["twin"]["model"], "--by", "city")
     assert small.returncode == 2 and "no more than the 18 free parameters" in small.stderr
+
+
+def test_hs1939_full_scalar_fails_with_its_own_fit_and_a_partial_row_follows():
+    result = measurement_invariance(HS, VALUES["hs1939"]["model"], by="school", groups=VALUES["hs1939"]["groups"])
+    names = [l.level for l in result.levels]
+    assert names[:3] == ["configural", "metric", "scalar"] and names[3] == "partial scalar"
+    scalar = result.levels[2]
+    close(scalar.fit, VALUES["hs1939"]["levels"]["scalar"]["fit"])
+    assert scalar.fit["chisq"] == pytest.approx(164.10, abs=0.01) and scalar.fit["df"] == 60 and not scalar.holds
+    assert result.levels[3].holds and result.levels[3].compared_with == "metric" and result.levels[3].freed
+    assert result.means_comparable and len(result.latent_means)
+
+
+def test_the_reference_group_is_chosen_and_just_identified_levels_are_labelled():
+    result = measurement_invariance(TWIN, VALUES["twin"]["model"], by="city", reference="tver")
+    assert result.reference == "tver" and result.groups[0] == "tver"
+    tver = result.latent_means[result.latent_means["group"] == "tver"]
+    assert (tver["mean"] == 0).all() and (tver["se"] == 0).all()
+    three = measurement_invariance(TWIN, "trust =~ t1 + t2 + t3", by="city")
+    assert three.levels[0].just_identified and three.levels[0].to_dict()["just_identified"]
+    assert any("just-identified" in n for n in three.notes)
+    with pytest.raises(Exception, match="reference group 'paris' is not a value of 'city'"):
+        measurement_invariance(TWIN, VALUES["twin"]["model"], by="city", reference="paris")
