@@ -326,6 +326,7 @@ def invariance(
     by: str = typer.Option(..., "--by", help="Column of the groups (e.g. city)."),
     strict: bool = typer.Option(False, "--strict", help="Also test equal residual variances."),
     no_partial: bool = typer.Option(False, "--no-partial", help="Do not search for partial invariance."),
+    reference: Optional[str] = typer.Option(None, "--reference", help="Reference group of the latent means (default: the study's hub, else the first)."),
     exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:
@@ -352,16 +353,19 @@ def invariance(
             raise InputError(f"cannot read {model_file}: {exc.strerror}") from None
     else:
         spec = model
-    result = measurement_invariance(frame, spec, by=by, strict=strict, partial=not no_partial)
+    if reference is None and by == "city":
+        present = set(frame[by].dropna().astype(str)) if by in frame.columns else set()
+        reference = next((h for h in study.hubs() if h in present), None)
+    result = measurement_invariance(frame, spec, by=by, strict=strict, partial=not no_partial, reference=reference)
     if json:
         _emit({**result.to_dict(), **_stated(study, by)})
         return
     _table("Measurement invariance across " + by, ["level", "", "χ²", "df", "CFI", "TLI", "RMSEA", "90% CI", "SRMR",
                                                      "ΔCFI", "ΔRMSEA", "holds"],
-           [[l.level, "", number(l.fit["chisq"]), l.fit["df"], bounded(l.fit["cfi"], 3), bounded(l.fit["tli"], 3),
+           [[l.level, "", number(max(l.fit["chisq"], 0.0)), l.fit["df"], bounded(l.fit["cfi"], 3), bounded(l.fit["tli"], 3),
              bounded(l.fit["rmsea"], 3), interval(*l.fit["rmsea_ci"], digits=3, bounded_values=True), bounded(l.fit["srmr"], 3),
              number(l.delta["cfi"], 3) if l.delta else "", number(l.delta["rmsea"], 3) if l.delta else "",
-             "yes" if l.holds else "no"] for l in result.levels])
+             "just-identified" if l.just_identified else "yes" if l.holds else "no"] for l in result.levels])
     for level in result.levels:
         for freed in level.freed:
             print(f"partial {level.level}: freed the {freed['param']} of {freed['item']} in {freed['group']} "
@@ -369,6 +373,6 @@ def invariance(
     for note in result.notes:
         print(f"note: {note}")
     if len(result.latent_means):
-        _table("Latent means (reference group fixed at 0)", ["factor", "group", "mean", "SE"],
+        _table(f"Latent means (reference {result.reference} fixed at 0)", ["factor", "group", "mean", "SE"],
                [[r.factor, r.group, number(r.mean), number(r.se)] for r in result.latent_means.itertuples()])
     _note(study, by)

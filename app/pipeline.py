@@ -146,12 +146,15 @@ def analyse_study(study: Study | str | Path, *, progress: Progress = _quiet, see
         except InputError as exc:
             results.notices[f"reliability_{instrument.id}"] = str(exc)
     progress("analysis", 2, len(stages))
+    present = set(analysed["city"].astype(str))
+    reference = next((h for h in study.hubs() if h in present), None)  # latent means relative to the hub
     for instrument in study.instruments:
         for scale in plan.pick(instrument, invariance_scales(instrument)):
             label = instrument.scales[scale].label.get(instrument.languages[0])
             frame = analysed.drop(columns=list(instrument.scale_items(scale))).join(keyed_items(analysed, instrument, scale))
             try:
-                result = measurement_invariance(frame, model_from_instrument(instrument, [scale]), by="city")
+                result = measurement_invariance(frame, model_from_instrument(instrument, [scale]), by="city",
+                                                reference=reference)
                 results.invariance.append(InvarianceEntry(instrument.id, scale, label, result))
             except InputError as exc:
                 results.notices[f"invariance_{instrument.id}_{scale}"] = f"{label}: {exc}"

@@ -11,10 +11,13 @@ import io
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from axiosphere.reports.apa import bounded, number, p_value
-from axiosphere.reports.tables import Table, comparison_table, descriptives_table, invariance_table, reliability_table
+from axiosphere.reports.tables import (
+    Table, comparison_table, descriptives_table, invariance_table, latent_means_table, reliability_table,
+)
 
 if TYPE_CHECKING:
     from axiosphere.pipeline import InvarianceEntry, StudyResults
@@ -92,7 +95,7 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
     instruments = {i.id: i for i in study.instruments}
     context["reliability_tables"] = [reliability_table(r, instruments[k], study.city_name) for k, r in results.reliability.items()]
     context["reliability_notices"] = [v for k, v in notices.items() if k.startswith("reliability_")]
-    context["invariance"] = [_invariance_entry(entry) for entry in results.invariance]
+    context["invariance"] = [_invariance_entry(entry, study.city_name) for entry in results.invariance]
     context["invariance_notices"] = [v for k, v in notices.items() if k.startswith("invariance_")]
     if results.comparison is not None:
         context["comparison_table"] = comparison_table(results.comparison, results.comparison_labels)
@@ -162,29 +165,45 @@ def reproduce_commands(results: StudyResults) -> list[tuple[str, str]]:
     return commands
 
 
-def _invariance_entry(entry: InvarianceEntry) -> dict[str, Any]:
+def _invariance_entry(entry: InvarianceEntry, city_name: Callable[[str], str] = str) -> dict[str, Any]:
     result, label = entry.result, entry.label
-    highest = result.highest
-    partial = any(l.freed for l in result.levels)
+    highest = result.highest or ""
+    freed = [f for level in result.levels if level.partial and level.holds for f in level.freed]
+    listed = "; ".join(f"the {f['param']} of {f['item']} in {city_name(f['group'])}" for f in freed)
     if highest in ("scalar", "strict"):
-        text = (f"{'Partial s' if partial else 'S'}calar invariance holds for {label}: latent and scale "
-                "means may be compared across cities" + (" (with the freed parameters listed)." if partial else "."))
-    elif highest == "metric":
-        text = (f"Only metric invariance holds for {label}: relationships (correlations, regressions) may "
+        text = f"Scalar invariance holds for {label}: latent and observed scale means may be compared across cities."
+    elif highest in ("partial scalar", "partial strict"):
+        text = (f"Full scalar invariance does not hold for {label}; partial scalar invariance holds with {listed} free. "
+                "Latent means (below) may be compared; observed means still carry the non-invariant item(s), so "
+                "differences in observed means are not interpreted as differences in the trait.")
+    elif highest.removeprefix("partial ") == "metric":
+        text = (f"Only {highest} invariance holds for {label}: relationships (correlations, regressions) may "
                 "be compared across cities, but differences in means may reflect item bias and are not interpreted as such.")
     else:
         text = f"Not even metric invariance holds for {label}: cross-city comparisons are not defensible."
-    return {"title": label, "table": invariance_table(result, label, name=f"invariance_{entry.scale}"), "text": text}
+    entry_dict: dict[str, Any] = {"title": label, "table": invariance_table(result, label, name=f"invariance_{entry.scale}"),
+                                  "text": text}
+    if result.means_comparable and len(result.latent_means):
+        entry_dict["means"] = latent_means_table(result, label, city_name, name=f"latent_means_{entry.scale}")
+    return entry_dict
 
 
 def _comparison_texts(results: Any) -> list[str]:
     texts = []
     tested = {e.scale for e in results.invariance}
-    comparable = {e.scale for e in results.invariance if e.result.highest in ("scalar", "strict")}
+    full = {e.scale for e in results.invariance if e.result.highest in ("scalar", "strict")}
+    partial = {e.scale for e in results.invariance if e.result.means_comparable} - full
     for r in results.comparison.pairs.itertuples():
         label = results.comparison_labels.get(r.scale, r.scale)
-        caveat = "" if r.scale not in tested or r.scale in comparable else \
-            " (scalar invariance does not hold for this scale, so this difference is not interpreted as one in means)"
+        if r.scale in full:
+            caveat = ""
+        elif r.scale in partial:
+            caveat = (" (only partial scalar invariance holds: the observed means carry a non-invariant item; "
+                      "see the latent means in section 4)")
+        elif r.scale in tested:
+            caveat = " (scalar invariance does not hold for this scale, so this difference is not interpreted as one in means)"
+        else:
+            caveat = " (measurement invariance was not tested for this scale)"
         if r.p_adj < 0.05:
             higher = r.a if r.t > 0 else r.b
             texts.append(f"{label}: {higher} scores higher ({r.a} vs {r.b}: t({number(r.df, 1)}) = {number(r.t)}, "
@@ -246,7 +265,8 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     context = build_context(results, draw=False)  # the figures are saved as files below, not inlined
     tables: list[Table] = [context["cities_table"], context["quality_table"], *context["reliability_tables"],
-                           *[item["table"] for item in context["invariance"]]]
+                           *[item["table"] for item in context["invariance"]],
+                           *[item["means"] for item in context["invariance"] if "means" in item]]
     for key in ("comparison_table", "descriptives_table"):
         if key in context:
             tables.append(context[key])

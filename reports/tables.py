@@ -69,17 +69,29 @@ def invariance_table(result: Any, title: str, *, name: str | None = None) -> Tab
     rows = []
     for level in result.levels:
         fit, delta = level.fit, level.delta or {}
-        rows.append([level.level.capitalize() + (" (partial)" if level.freed else ""), number(fit["chisq"]), str(fit["df"]),
+        rows.append([level.level.capitalize(), number(max(fit["chisq"], 0.0)), str(fit["df"]),
                      bounded(fit["cfi"], 3), bounded(fit["tli"], 3), bounded(fit["rmsea"], 3),
                      interval(*fit["rmsea_ci"], digits=3, bounded_values=True), bounded(fit["srmr"], 3),
                      number(delta.get("cfi"), 3) if delta else "", number(delta.get("rmsea"), 3) if delta else "",
-                     "yes" if level.holds else "no"])
+                     "just-identified" if level.just_identified else "yes" if level.holds else "no"])
     freed = "; ".join(f"{f['param']} of {f['item']} in {f['group']}" for level in result.levels for f in level.freed)
     note = (f"Decisions by Chen's (2007) cut-offs: ΔCFI ≥ −{result.cutoffs['delta_cfi']:.3f} and "
-            f"ΔRMSEA ≤ {result.cutoffs['delta_rmsea']:.3f}.") + (f" Freed for partial invariance: {freed}." if freed else "")
+            f"ΔRMSEA ≤ {result.cutoffs['delta_rmsea']:.3f}, each level against the last one that held."
+            + (f" Partial levels free: {freed}." if freed else "")
+            + (" A just-identified model (df = 0) fits exactly by construction: its fit is not a test."
+               if any(level.just_identified for level in result.levels) else ""))
     return Table(name or f"invariance_{title.replace(' ', '_')}", f"Measurement invariance of {title} across cities",
                  ["Model", "χ²", "df", "CFI", "TLI", "RMSEA", "90% CI", "SRMR", "ΔCFI", "ΔRMSEA", "Holds"], rows, note,
                  ["df"])
+
+
+def latent_means_table(result: Any, title: str, city_name: Callable[[str], str] = str, *, name: str) -> Table:
+    """Latent means (reference group fixed at 0) with standard errors."""
+    rows = [[city_name(r.group), number(r.mean), number(r.se) if r.se else "—"] for r in result.latent_means.itertuples()]
+    return Table(name, f"Latent means of {title} (reference: {city_name(result.reference)} = 0)", ["City", "Mean", "SE"],
+                 rows, "Estimated under the highest level with equal intercepts "
+                       f"({result.highest}); unlike observed means, they are free of the non-invariant items' bias.",
+                 ["SE"])
 
 
 def comparison_table(comparison: Any, labels: dict[str, str]) -> Table:
