@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ADJUST = {"holm": "holm", "fdr_bh": "fdr_bh", "none": None}
+# Which tests share one adjustment: every pair test of the table, the scales of one link, or the links of one scale.
+FAMILIES = {"all": [], "link": ["a", "b"], "scale": ["scale"]}
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,14 @@ class Comparison:
     posthoc: pd.DataFrame
     adjust: str
     weights: str | None = None
+    family: str = "all"
+
+    @property
+    def family_text(self) -> str:
+        """The family of the adjustment, as a table note and the methods text say it."""
+        n = len(self.pairs)
+        return {"all": f"all {n} twin-link tests of the table", "link": "the scales tested within each link",
+                "scale": "the links tested within each scale"}[self.family]
 
     def to_frame(self) -> Any:
         return self.pairs
@@ -59,7 +69,7 @@ class Comparison:
         pairs["g_ci"] = [[lo, hi] for lo, hi in zip(pairs.pop("g_ci_low"), pairs.pop("g_ci_high"))]
         descriptives = self.descriptives.copy()
         descriptives["ci"] = [[lo, hi] for lo, hi in zip(descriptives.pop("ci_low"), descriptives.pop("ci_high"))]
-        return {"adjust": self.adjust, "weights": self.weights,
+        return {"adjust": self.adjust, "family": self.family, "weights": self.weights,
                 "descriptives": _records(descriptives), "omnibus": _records(self.omnibus),
                 "pairs": _records(pairs), "posthoc": _records(self.posthoc)}
 
@@ -176,7 +186,8 @@ def _adjust(p: Any, method: str) -> Any:
 
 
 def compare(data: Any, scales: Sequence[str], *, by: str, links: Sequence[tuple[str, str]] | None = None,
-            weights: str | None = None, adjust: str = "holm", posthoc: bool = True, mann_whitney: bool = True) -> Comparison:
+            weights: str | None = None, adjust: str = "holm", family: str = "all", posthoc: bool = True,
+            mann_whitney: bool = True) -> Comparison:
     """Compare ``scales`` (columns of scores) between the groups in column ``by``.
 
     Parameters
@@ -186,7 +197,10 @@ def compare(data: Any, scales: Sequence[str], *, by: str, links: Sequence[tuple[
     weights
         Column of weights for the descriptives.
     adjust
-        ``"holm"``, ``"fdr_bh"`` or ``"none"``: adjustment across the scales tested.
+        ``"holm"``, ``"fdr_bh"`` or ``"none"``.
+    family
+        The tests one adjustment spans: ``"all"`` pair tests of the table (default), each ``"link"``'s
+        scales, or each ``"scale"``'s links. Welch's ANOVAs are adjusted across the scales.
 
     References
     ----------
@@ -199,6 +213,8 @@ def compare(data: Any, scales: Sequence[str], *, by: str, links: Sequence[tuple[
 
     if adjust not in ADJUST:
         raise InputError(f"adjust must be one of {', '.join(ADJUST)}, not '{adjust}'")
+    if family not in FAMILIES:
+        raise InputError(f"family must be one of {', '.join(FAMILIES)}, not '{family}'")
     scales = list(scales)
     _check(data, scales, by, weights)
     groups = sorted(str(g) for g in data[by].dropna().unique())
@@ -249,13 +265,17 @@ def compare(data: Any, scales: Sequence[str], *, by: str, links: Sequence[tuple[
             posthoc_rows.append(_games_howell(keyed, scale, by))
     pairs = pd.DataFrame(pair_rows)
     if len(pairs):
-        pairs["p_adj"] = pairs.groupby(["a", "b"])["p"].transform(lambda p: _adjust(p, adjust))
-        pairs["p_mw_adj"] = pairs.groupby(["a", "b"])["p_mw"].transform(lambda p: _adjust(p, adjust))
+        keys = FAMILIES[family]
+        for column in ("p", "p_mw"):
+            if keys:
+                pairs[f"{column}_adj"] = pairs.groupby(keys)[column].transform(lambda p: _adjust(p, adjust))
+            else:
+                pairs[f"{column}_adj"] = _adjust(pairs[column], adjust)
     omnibus = pd.DataFrame(omnibus_rows)
     omnibus["p_adj"] = _adjust(omnibus["p"], adjust)
     post = pd.concat(posthoc_rows, ignore_index=True) if posthoc_rows else pd.DataFrame(
         columns=["scale", "a", "b", "diff", "se", "t", "df", "p"])
-    return Comparison(descriptives(keyed, scales, by=by, weights=weights), omnibus, pairs, post, adjust, weights)
+    return Comparison(descriptives(keyed, scales, by=by, weights=weights), omnibus, pairs, post, adjust, weights, family)
 
 
 def _games_howell(data: Any, scale: str, by: str) -> Any:

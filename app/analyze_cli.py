@@ -213,7 +213,8 @@ def compare(
     by: str = typer.Option(..., "--by", help="Column of the groups (e.g. city)."),
     links: Optional[Path] = typer.Option(None, "--links", help="Study folder whose twin links are the pairs tested."),
     weights: Optional[str] = typer.Option(None, "--weights", help="Weight column for the descriptives."),
-    adjust: str = typer.Option("holm", "--adjust", help="holm (default), fdr_bh or none: across the scales tested."),
+    adjust: str = typer.Option("holm", "--adjust", help="holm (default), fdr_bh or none."),
+    family: str = typer.Option("all", "--family", help="Tests one adjustment spans: all (default: every pair test), link (a link's scales) or scale (a scale's links)."),
     raw: bool = typer.Option(False, "--raw", help="Compare raw rather than MRAT-centred value scores."),
     value_range: Optional[tuple[float, float]] = RANGE,
     exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
@@ -236,14 +237,15 @@ def compare(
 
         present = set(frame[by].astype(str)) if by in frame.columns else set()
         pairs = [(link.a, link.b) for link in load_study(links).links if link.a in present and link.b in present]
-    result = run_compare(frame, columns, by=by, links=pairs, weights=weights, adjust=adjust)
+    result = run_compare(frame, columns, by=by, links=pairs, weights=weights, adjust=adjust, family=family)
     if json:
         _emit({"scores": kind, **result.to_dict(), **_stated(study, by, notes)})
         return
     _table(f"Descriptives ({kind} scores)", ["scale", "group", "n", "M", "SD", "95% CI"],
            [[r.scale, r.group, r.n, number(r["mean"]), number(r.sd), interval(r.ci_low, r.ci_high)]
             for _, r in result.descriptives.iterrows()])
-    _table("Pairs (Welch t, Hedges g, Mann-Whitney U)", ["scale", "pair", "t", "df", "p", f"p ({adjust})", "g", "95% CI",
+    _table(f"Pairs (Welch t, Hedges g, Mann-Whitney U); p adjusted ({adjust}) across {result.family_text}",
+           ["scale", "pair", "t", "df", "p", f"p ({adjust})", "g", "95% CI",
                                                          "U", "r_rb"],
            [[r.scale, f"{r.a} - {r.b}", number(r.t), number(r.df, 1), p_value(r.p), p_value(r.p_adj), number(r.hedges_g),
              interval(r.g_ci_low, r.g_ci_high), number(r.U, 0), bounded(r.rank_biserial)] for _, r in result.pairs.iterrows()])

@@ -173,7 +173,7 @@ def analyse_study(study: Study | str | Path, *, progress: Progress = _quiet, see
             results.comparison_labels[scale] = instrument.scales[scale].label.get(instrument.languages[0])
     links = study.link_pairs(sorted(set(frame["city"].astype(str))))
     try:
-        results.comparison = compare(frame, columns, by="city", links=links, adjust=plan.adjust)
+        results.comparison = compare(frame, columns, by="city", links=links, adjust=plan.adjust, family=plan.family)
     except InputError as exc:
         results.notices["comparisons"] = str(exc)
     progress("analysis", 4, len(stages))

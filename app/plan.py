@@ -8,6 +8,7 @@ instruments' conventions. Example::
     cities: [city_a, city_b]
     exclusions: {straightline_min: 18, max_missing: 5, min_seconds_per_item: 1.5}
     adjust: fdr_bh
+    family: all            # one adjustment over every twin-link test (or: link, scale)
     sections: [study, quality, reliability, invariance, comparisons, maps, methods, appendix]
 """
 
@@ -24,6 +25,7 @@ from axiosphere.instruments.yamlsource import read_yaml
 
 SECTIONS = ("study", "quality", "reliability", "invariance", "comparisons", "maps", "methods", "appendix")
 ADJUST = ("holm", "fdr_bh", "none")
+FAMILIES = ("all", "link", "scale")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Plan:
     exclusions: dict[str, Any] = field(default_factory=dict)
     adjust: str = "holm"
     sections: tuple[str, ...] = SECTIONS
+    family: str = "all"
     file: str | None = None
 
     def pick(self, instrument: Instrument, default: list[str]) -> list[str]:
@@ -46,7 +49,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         return {"scales": self.scales, "cities": self.cities, "exclusions": self.exclusions, "adjust": self.adjust,
-                "sections": list(self.sections), "file": self.file}
+                "family": self.family, "sections": list(self.sections), "file": self.file}
 
 
 def read_plan(path: str | Path, study: Any) -> Plan:
@@ -74,6 +77,8 @@ def read_plan(path: str | Path, study: Any) -> Plan:
             root.error("exclusions", f"unknown exclusion rule '{key}'{suggest(str(key), allowed)}")
     adjust = root.get("adjust", str, required=False, default="holm",
                       check=lambda v: None if v in ADJUST else f"expected one of {', '.join(ADJUST)}, got '{v}'")
+    family = root.get("family", str, required=False, default="all",
+                      check=lambda v: None if v in FAMILIES else f"expected one of {', '.join(FAMILIES)}, got '{v}'")
     sections = root.get("sections", list, required=False, default=list(SECTIONS))
     for section in sections:
         if section not in SECTIONS:
@@ -82,4 +87,4 @@ def read_plan(path: str | Path, study: Any) -> Plan:
     if reader.problems:
         raise InputError(reader.problems)
     return Plan({k: list(v) if isinstance(v, list) else [v] for k, v in scales.items()} if scales else None,
-                list(cities) if cities else None, dict(exclusions), adjust, tuple(sections), str(path))
+                list(cities) if cities else None, dict(exclusions), adjust, tuple(sections), family, str(path))

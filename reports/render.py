@@ -157,7 +157,7 @@ def reproduce_commands(results: StudyResults) -> list[tuple[str, str]]:
         instruments = " ".join(f"--instrument {i}" for i in results.compared)
         scales = ",".join(s for picked in results.compared.values() for s in picked)
         commands.append(("comparisons", f"axiosphere analyze compare {folder} {instruments} --scale {scales} --by city "
-                                        f"--links {folder} --adjust {results.plan.adjust}{common}"))
+                                        f"--links {folder} --adjust {results.plan.adjust} --family {results.plan.family}{common}"))
     if results.valuemap is not None:
         commands.append(("value maps", f"axiosphere map {folder} --instrument {results.valuemap_instrument} --by city "
                                        f"--links {folder} --permutations {results.permutations} --seed {results.seed or 0} "
@@ -225,9 +225,11 @@ def _methods(results: StudyResults) -> str:
             "1987) and McDonald's omega total from a one-factor maximum-likelihood CFA (McDonald, 1999). Measurement invariance "
             "across cities was tested with multi-group CFA (configural, metric, scalar; Rosseel, 2012, conventions) and judged "
             f"by Chen's (2007) cut-offs, freeing non-invariant parameters by score tests. The {n_links} twin links were compared "
-            "with Welch's t tests and Hedges' g; p values were adjusted across scales "
-            + {"holm": "by Holm's (1979) method.", "fdr_bh": "by Benjamini and Hochberg's (1995) method.",
-               "none": "not at all."}[results.plan.adjust]
+            "with Welch's t tests and Hedges' g; "
+            + (f"p values were adjusted across {results.comparison.family_text} "
+               + {"holm": "by Holm's (1979) method.", "fdr_bh": "by Benjamini and Hochberg's (1995) method.",
+                  "none": "(no adjustment was made)."}[results.plan.adjust]
+               if results.comparison is not None else "no comparison could be computed.")
             + (" Value structure was examined by ordinal MDS with Stress-1 judged against permuted data and by the randomisation "
                "test of hypothesised order (Hubert & Arabie, 1987)" if mapped else "")
             + (f"; city hierarchies were related to the published baseline ({mapped.circumplex.baseline_source})"

@@ -101,7 +101,8 @@ def comparison_table(comparison: Any, labels: dict[str, str]) -> Table:
                      p_value(r.p_adj), number(r.hedges_g), interval(r.g_ci_low, r.g_ci_high)])
     return Table("comparisons", "Twin-link comparisons (Welch's t test, Hedges' g)",
                  ["Scale", "Link", "t", "df", "p", f"p ({comparison.adjust})", "g", "95% CI"], rows,
-                 f"p adjusted across the scales tested ({comparison.adjust}). Positive t and g: the first city scores higher.",
+                 f"p adjusted ({comparison.adjust}) across {comparison.family_text}. Positive t and g: the first city "
+                 "scores higher.",
                  ["t", "df", "p", "g"])
 
 

@@ -13,7 +13,7 @@ REF = VALUES["cities"]
 @pytest.fixture(scope="module")
 def result():
     links = [tuple(link) for link in REF["links"]]
-    return compare(cities(), REF["scales"], by="city", links=links)
+    return compare(cities(), REF["scales"], by="city", links=links, family="link")
 
 
 def test_welch_t_mann_whitney_and_effect_sizes(result):
@@ -41,7 +41,7 @@ def test_holm_adjustment_across_scales(result):
 
 def test_benjamini_hochberg_on_request():
     links = [tuple(link) for link in REF["links"]]
-    bh = compare(cities(), REF["scales"], by="city", links=links, adjust="fdr_bh", posthoc=False)
+    bh = compare(cities(), REF["scales"], by="city", links=links, adjust="fdr_bh", family="link", posthoc=False)
     for a, b in links:
         ours = bh.pairs[(bh.pairs.a == a) & (bh.pairs.b == b)]["p_adj"].tolist()
         assert ours == pytest.approx(REF[f"bh_{a}|{b}"], abs=1e-9)
@@ -89,3 +89,15 @@ def test_descriptives_plain_and_weighted(result):
     for city, mean, se in zip(REF["weighted"]["city"], REF["weighted"]["mean"], REF["weighted"]["se"]):
         assert weighted.loc[city, "mean"] == pytest.approx(mean, abs=1e-9)
         assert weighted.loc[city, "se"] == pytest.approx(se, abs=1e-9)
+
+
+def test_the_default_family_is_every_test_of_the_table():
+    from statsmodels.stats.multitest import multipletests
+
+    links = [tuple(link) for link in REF["links"]]
+    result = compare(cities(), REF["scales"], by="city", links=links, posthoc=False)
+    assert result.family == "all"
+    assert result.pairs["p_adj"].tolist() == pytest.approx(multipletests(result.pairs["p"], method="holm")[1].tolist())
+    by_scale = compare(cities(), REF["scales"], by="city", links=links, family="scale", posthoc=False)
+    for _, part in by_scale.pairs.groupby("scale"):
+        assert part["p_adj"].tolist() == pytest.approx(multipletests(part["p"], method="holm")[1].tolist())
