@@ -46,6 +46,8 @@ class QualityPolicy:
     straightline_min: int | None = None
     max_missing: int | None = None
     min_seconds_per_item: float | None = 2.0
+    max_fast_share: float | None = None
+    min_sd: float | None = None
     attention: Mapping[str, Any] = field(default_factory=dict)
     exclude: tuple[str, ...] = FLAGS
 
@@ -58,7 +60,8 @@ class QualityPolicy:
     def from_rules(cls, rules: Mapping[str, Any] | None = None) -> QualityPolicy:
         """A policy from a study file's or plan's ``exclusions:`` block (unknown rules are errors)."""
         rules = dict(rules or {})
-        unknown = sorted(set(rules) - {"straightline_min", "max_missing", "min_seconds_per_item", "attention", "exclude"})
+        unknown = sorted(set(rules) - {"straightline_min", "max_missing", "min_seconds_per_item", "max_fast_share", "min_sd",
+                                       "attention", "exclude"})
         if unknown:
             raise InputError(f"unknown exclusion rule(s) {', '.join(unknown)}")
         if "exclude" in rules:
@@ -88,7 +91,10 @@ class QualityPolicy:
             parts.append(f"{instrument.id}: {straight}+ identical of {rated} rating answers is straight-lining, "
                          f"more than {missing} missing is too many")
         if self.min_seconds_per_item:
-            parts.append(f"speeding: under {self.min_seconds_per_item:g} s per question")
+            parts.append(f"speeding: a median under {self.min_seconds_per_item:g} s per question"
+                         + (f", or more than {self.max_fast_share:.0%} of answers under it" if self.max_fast_share else ""))
+        if self.min_sd is not None:
+            parts.append(f"straight-lining also: a within-person SD under {self.min_sd:g} in a screened block")
         flags = ", ".join(self.exclude) or "nothing"
         return "; ".join(parts) + f"; excluded when flagged for: {flags}"
 
@@ -107,6 +113,7 @@ class QualityReport:
     summary: pd.DataFrame
     policy: QualityPolicy
     instruments: tuple[str, ...]
+    speed_source: str = "none"
 
     @property
     def instrument(self) -> str:
@@ -122,6 +129,7 @@ class QualityReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"instrument": self.instrument, "instruments": list(self.instruments), "policy": self.policy.to_dict(),
+                "speed_source": self.speed_source,
                 "summary": self.summary.to_dict(orient="records"),
                 "flagged": int(self.flags["exclude"].sum()), "n": len(self.flags)}
 
@@ -160,6 +168,8 @@ def quality_flags(data: pd.DataFrame, instruments: Instrument | Sequence[Instrum
     straightline = np.zeros(len(data), dtype=bool)
     too_many = np.zeros(len(data), dtype=bool)
     answered_total = np.zeros(len(data), dtype=int)
+    longest_run = np.zeros(len(data), dtype=int)
+    sd_within = np.full(len(data), np.nan)
     for instrument in screened:
         items = [i for i in instrument.item_order() if instrument.items[i].type == "rating"]
         missing_columns = [i for i in items if i not in data.columns]
@@ -172,18 +182,30 @@ def quality_flags(data: pd.DataFrame, instruments: Instrument | Sequence[Instrum
         same = np.zeros(len(data), dtype=int)
         for code in np.unique(values[answered]) if answered.any() else ():
             same = np.maximum(same, (values == code).sum(axis=1))
+        run = _longest_run(values)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            spread = np.where(answered.sum(axis=1) > 1, np.nanstd(np.where(answered, values, np.nan), axis=1, ddof=1), np.nan)
         straight_min, max_missing = policy.thresholds(instrument)
         if straight_min:
             straightline |= same >= straight_min
+        if policy.min_sd is not None:
+            straightline |= np.nan_to_num(spread, nan=np.inf) < policy.min_sd
+        longest_run = run if len(screened) == 1 else np.maximum(longest_run, run)
+        sd_within = spread if len(screened) == 1 else np.fmin(sd_within, spread)
         if max_missing is not None:
             too_many |= missing_here > max_missing
         longest = np.maximum(longest, same)
         n_missing += missing_here
-    flags = pd.DataFrame({"longest_same": longest, "n_missing": n_missing, "straightline": straightline,
-                          "too_many_missing": too_many}, index=data.index)
-    flags["seconds_per_item"] = _seconds_per_item(data, answered_total, paradata)
+    flags = pd.DataFrame({"longest_same": longest, "longest_run": longest_run, "sd_within": sd_within,
+                          "n_missing": n_missing, "straightline": straightline, "too_many_missing": too_many},
+                         index=data.index)
     threshold = policy.min_seconds_per_item
-    flags["speeding"] = (flags["seconds_per_item"] < threshold).fillna(False) if threshold else False
+    seconds, fast_share, source = _speed(data, answered_total, paradata, threshold)
+    flags["seconds_per_item"], flags["fast_share"] = seconds, fast_share
+    speeding = (flags["seconds_per_item"] < threshold).fillna(False) if threshold else pd.Series(False, index=data.index)
+    if threshold and policy.max_fast_share is not None:
+        speeding |= (flags["fast_share"] > policy.max_fast_share).fillna(False)
+    flags["speeding"] = speeding
     flags["attention_failed"] = False
     for item, expected in policy.attention.items():
         if item not in data.columns:
@@ -194,16 +216,36 @@ def quality_flags(data: pd.DataFrame, instruments: Instrument | Sequence[Instrum
     summary = flags[[*FLAGS, "exclude"]].groupby(group).sum().astype(int)
     summary.insert(0, "n", group.value_counts().reindex(summary.index).astype(int))
     summary = summary.rename(columns={"exclude": "excluded"}).reset_index(names="group")
-    return QualityReport(flags, summary, policy, tuple(i.id for i in screened))
+    return QualityReport(flags, summary, policy, tuple(i.id for i in screened), source)
 
 
-def _seconds_per_item(data: pd.DataFrame, n_answered: np.ndarray, paradata: pd.DataFrame | None) -> np.ndarray:
-    if paradata is not None:
+def _longest_run(values: np.ndarray) -> np.ndarray:
+    """The longest run of one answer in a row (questionnaire order), per respondent."""
+    best = np.zeros(len(values), dtype=int)
+    current = np.zeros(len(values), dtype=int)
+    previous = np.full(len(values), np.nan)
+    for column in values.T:
+        same = (column == previous) & ~np.isnan(column)
+        current = np.where(same, current + 1, np.where(np.isnan(column), 0, 1))
+        best = np.maximum(best, current)
+        previous = column
+    return best
+
+
+def _speed(data: pd.DataFrame, n_answered: np.ndarray, paradata: pd.DataFrame | None,
+           threshold: float | None) -> tuple[np.ndarray, np.ndarray, str]:
+    """Median seconds per answered question and the share of answers under ``threshold``, and their source:
+    the store's per-answer timings, else the interview's duration over the questions answered."""
+    if paradata is not None and len(paradata):
         if not {"interview", "seconds"} <= set(paradata.columns) or "interview" not in data.columns:
             raise InputError("paradata need columns 'interview' and 'seconds', and the data an 'interview' column")
-        median = paradata.groupby("interview")["seconds"].median()
-        return data["interview"].map(median).astype("float64").to_numpy()
+        grouped = paradata.groupby("interview")["seconds"]
+        median = data["interview"].map(grouped.median()).astype("float64").to_numpy()
+        fast = (data["interview"].map((paradata["seconds"] < (threshold or 0)).groupby(paradata["interview"]).mean())
+                .astype("float64").to_numpy())
+        return median, fast, "per-answer timings"
     if "duration_min" in data.columns:
         with np.errstate(divide="ignore", invalid="ignore"):
-            return data["duration_min"].to_numpy(dtype="float64") * 60 / np.where(n_answered > 0, n_answered, np.nan)
-    return np.full(len(data), np.nan)
+            rate = data["duration_min"].to_numpy(dtype="float64") * 60 / np.where(n_answered > 0, n_answered, np.nan)
+        return rate, np.full(len(data), np.nan), "interview duration over the questions answered"
+    return np.full(len(data), np.nan), np.full(len(data), np.nan), "none"

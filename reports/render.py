@@ -91,7 +91,8 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
                                       for r in summary.itertuples()])
     screened = [i for i in study.instruments if i.id in exclusion.screened]
     context["quality_text"] = (f"{exclusion.note[0].upper()}{exclusion.note[1:]}. "
-                               f"Policy: {results.quality.policy.describe(screened)}.")
+                               f"Policy: {results.quality.policy.describe(screened)}; speed was judged from "
+                               f"{results.quality.speed_source}.")
     instruments = {i.id: i for i in study.instruments}
     context["reliability_tables"] = [reliability_table(r, instruments[k], study.city_name) for k, r in results.reliability.items()]
     context["reliability_notices"] = [v for k, v in notices.items() if k.startswith("reliability_")]
