@@ -56,6 +56,12 @@ class ScaleReliability:
     spearman_brown: float | None
     items: pd.DataFrame
     warnings: tuple[str, ...] = ()
+    n_available: int | None = None
+
+    @property
+    def n_excluded(self) -> int | None:
+        """Respondents with some answers to the scale left out by listwise deletion."""
+        return None if self.n_available is None else self.n_available - self.n
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,7 +69,7 @@ class ScaleReliability:
             "alpha_ci": list(self.alpha_ci) if self.alpha_ci else None, "ci_method": self.ci_method,
             "std_alpha": self.std_alpha, "omega_total": self.omega_total, "mean_inter_item_r": self.mean_inter_item_r,
             "spearman_brown": self.spearman_brown, "items": self.items.to_dict(orient="records"),
-            "warnings": list(self.warnings),
+            "warnings": list(self.warnings), "n_available": self.n_available, "n_excluded": self.n_excluded,
         }
 
 
@@ -228,13 +234,19 @@ def reliability(data: Any, items: Sequence[str], *, scale: str = "custom", rever
     return ReliabilityResult(tuple(_grouped(frame, data, scale, by, missing, ci, n_boot, seed)), missing)
 
 
+def _stats_counted(frame: Any, scale: str, group: str | None, missing: str, ci: str, n_boot: int,
+                   seed: int | None) -> ScaleReliability:
+    result = _stats(frame, scale, group, missing, ci, n_boot, seed)
+    return replace(result, n_available=int((~frame.isna().all(axis=1)).sum()))
+
+
 def _grouped(frame: Any, data: Any, scale: str, by: str | None, missing: str, ci: str, n_boot: int, seed: int | None) -> list[ScaleReliability]:
-    out = [_stats(frame, scale, None, missing, ci, n_boot, seed)]
+    out = [_stats_counted(frame, scale, None, missing, ci, n_boot, seed)]
     if by is not None:
         if by not in data.columns:
             raise InputError(f"no column '{by}' to group by")
         for group, rows in frame.groupby(data[by], sort=True):
-            out.append(_stats(rows, scale, str(group), missing, ci, n_boot, seed))
+            out.append(_stats_counted(rows, scale, str(group), missing, ci, n_boot, seed))
     return out
 
 

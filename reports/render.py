@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from axiosphere.reports.apa import bounded, number, p_value
 from axiosphere.reports.tables import (
-    Table, comparison_table, descriptives_table, invariance_table, latent_means_table, reliability_table,
+    Table, comparison_table, descriptives_table, invariance_table, latent_means_table, reliability_by_city_table,
+    reliability_table,
 )
 
 if TYPE_CHECKING:
@@ -94,8 +95,11 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
                                f"Policy: {results.quality.policy.describe(screened)}; speed was judged from "
                                f"{results.quality.speed_source}.")
     instruments = {i.id: i for i in study.instruments}
-    context["reliability_tables"] = [reliability_table(r, instruments[k], study.city_name) for k, r in results.reliability.items()]
-    context["reliability_notices"] = [v for k, v in notices.items() if k.startswith("reliability_")]
+    context["reliability_tables"] = [table for k, r in results.reliability.items()
+                                     for table in (reliability_table(r, instruments[k], study.city_name),
+                                                   reliability_by_city_table(r, instruments[k], study.city_name))]
+    context["reliability_notices"] = [*(n for r in results.reliability.values() for n in r.notes)]
+    context["reliability_notices"] += [v for k, v in notices.items() if k.startswith("reliability_")]
     context["invariance"] = [_invariance_entry(entry, study.city_name) for entry in results.invariance]
     context["invariance_notices"] = [v for k, v in notices.items() if k.startswith("invariance_")]
     if results.comparison is not None:

@@ -44,25 +44,36 @@ class Table:
 
 
 def reliability_table(result: Any, instrument: Any, city_name: Callable[[str], str] = str) -> Table:
-    """Cronbach's alpha per scale (rows) and city (columns, named by ``city_name``), omega beside the pooled alpha."""
-    groups = [g for g in dict.fromkeys(s.group for s in result.scales) if g is not None]
+    """Each scale pooled: n used (and left out by listwise deletion), alpha with its 95% CI, omega, the mean
+    inter-item r and, for two-item scales, Spearman-Brown."""
     rows = []
-    for scale in dict.fromkeys(s.scale for s in result.scales):
-        pooled = next(s for s in result.scales if s.scale == scale and s.group is None)
-        label = instrument.scales[scale].label.get(instrument.languages[0])
-        if pooled.k == 2:
-            row = [label, str(pooled.k), f"{bounded(pooled.mean_inter_item_r)} (r)", ""]
-        else:
-            row = [label, str(pooled.k), bounded(pooled.alpha), bounded(pooled.omega_total)]
-        for group in groups:
-            cell = next((s for s in result.scales if s.scale == scale and s.group == group), None)
-            row.append("" if cell is None else bounded(cell.mean_inter_item_r if cell.k == 2 else cell.alpha))
-        rows.append(row)
-    return Table(f"reliability_{instrument.id}", f"Reliability of the {instrument.id} scales, pooled and by city",
-                 ["Scale", "k", "α", "ω", *map(city_name, groups)], rows,
-                 "Cronbach's α (Feldt 95% CIs in the JSON output) and McDonald's ω total from a one-factor ML CFA; "
-                 "two-item scales show the inter-item r instead (ω is not identified with two items). "
-                 "Listwise deletion.", ["k"])
+    excluded = 0
+    for s in (s for s in result.scales if s.group is None):
+        label = instrument.scales[s.scale].label.get(instrument.languages[0])
+        excluded += s.n_excluded or 0
+        ci = interval(*s.alpha_ci, bounded_values=True) if s.alpha_ci else ""
+        rows.append([label, str(s.k), str(s.n), f"{bounded(s.alpha)} {ci}".strip() if s.alpha is not None else "—",
+                     "—" if s.k < 3 else bounded(s.omega_total), bounded(s.mean_inter_item_r),
+                     bounded(s.spearman_brown) if s.k == 2 else "—"])
+    note = ("Cronbach's α with Feldt's 95% CI; McDonald's ω total from a one-factor ML CFA (not identified with two "
+            "items); r̄ the mean inter-item correlation; S-B the Spearman-Brown reliability of a two-item scale, "
+            f"the recommended figure for it. {result.missing.capitalize()} deletion"
+            + (f": {excluded} respondent-scale(s) with some answers were left out." if result.missing == "listwise" else "."))
+    return Table(f"reliability_{instrument.id}", f"Reliability of the {instrument.id} scales", ["Scale", "k", "n", "α [95% CI]",
+                 "ω", "r̄", "S-B"], rows, note, ["k", "n"])
+
+
+def reliability_by_city_table(result: Any, instrument: Any, city_name: Callable[[str], str] = str) -> Table:
+    """Alpha (or Spearman-Brown for two items) and omega per scale and city, with the n each is computed on."""
+    rows = []
+    for s in (s for s in result.scales if s.group is not None):
+        label = instrument.scales[s.scale].label.get(instrument.languages[0])
+        first = bounded(s.spearman_brown) + " (S-B)" if s.k == 2 else bounded(s.alpha)
+        rows.append([label, city_name(s.group), str(s.n), first, "—" if s.k < 3 else bounded(s.omega_total)])
+    return Table(f"reliability_by_city_{instrument.id}", f"Reliability of the {instrument.id} scales by city",
+                 ["Scale", "City", "n", "α", "ω"], rows,
+                 "α is Cronbach's alpha; for two-item scales the Spearman-Brown coefficient (S-B) is shown instead.",
+                 ["n"])
 
 
 def invariance_table(result: Any, title: str, *, name: str | None = None) -> Table:

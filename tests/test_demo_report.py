@@ -78,8 +78,10 @@ def test_report_numbers_equal_the_analyze_commands(demo):
     reliability = json.loads(run_cli("analyze", "reliability", str(folder), "--instrument", "civic-trust", "--by", "city",
                                      "--exclude-flagged", "--json").stdout)
     pooled = next(s for s in reliability["scales"] if s["scale"] == "institutional_trust" and s["group"] is None)
-    row = re.search(r"<tr><td>Institutional trust</td><td>7</td><td>([^<]*)</td><td>([^<]*)</td>", html)
-    assert row.groups() == (bounded(pooled["alpha"]), bounded(pooled["omega_total"]))
+    row = re.search(r"<tr><td>Institutional trust</td><td>7</td><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td>", html)
+    assert row.group(1) == str(pooled["n"]) and row.group(2).startswith(bounded(pooled["alpha"]))
+    assert row.group(3) == bounded(pooled["omega_total"])
+    assert html.count("<tr><td>Institutional trust</td><td>") >= 6, "pooled and one row per city"
     comparison = json.loads(run_cli("analyze", "compare", str(folder), "--instrument", "civic-trust", "--by", "city",
                                     "--links", str(folder), "--exclude-flagged", "--json").stdout)
     pair = next(p for p in comparison["pairs"] if p["scale"] == "institutional_trust" and p["b"] == "smolensk")
@@ -94,7 +96,7 @@ def test_tables_and_figures_for_papers(demo, tmp_path):
     tables = tmp_path / "r" / "tables"
     latex = (tables / "comparisons.tex").read_text(encoding="utf-8")
     assert "\\toprule" in latex and "\\textit{t}" in latex and "0." not in latex.split("\\midrule")[1].split("&")[4]
-    assert (tables / "reliability_pvq21.csv").read_text(encoding="utf-8").startswith("Scale,k,α,ω")
+    assert (tables / "reliability_pvq21.csv").read_text(encoding="utf-8").startswith("Scale,k,n,α [95% CI],ω,r̄,S-B")
     from docx import Document
 
     document = Document(str(tables / "comparisons.docx"))
