@@ -120,6 +120,14 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
                 context["figures"]["twin_map"] = _svg(figures.twin_map(vm, links))
         if draw and len(vm.distances):
             context["figures"]["twin_network"] = _svg(figures.twin_network(vm, study.hubs()))
+        mapped = study.instrument(results.valuemap_instrument)
+        source = mapped.circumplex.baseline_source if mapped.circumplex and mapped.circumplex.baseline_source else "none declared"
+        context["hierarchy_table"] = Table(
+            "hierarchies", "Value hierarchies: rank correlation (Spearman's ρ) of each city's MRAT-centred means",
+            ["City", "With", "ρ"],
+            [[study.city_name(r.group), "the published baseline" if r.with_ == "baseline" else study.city_name(r.with_),
+              number(r.rho)] for r in vm.hierarchy.rename(columns={"with": "with_"}).itertuples()],
+            f"The baseline is the instrument's declared importance order ({source}).", ["ρ"])
         pooled = vm.fit.set_index("group").loc["pooled"]
         context["map_text"] = (f"The ordinal MDS of the {len(vm.order)} values' intercorrelations ({results.valuemap_instrument}) "
                                f"has Stress-1 = {bounded(pooled.stress1, 3)} "
@@ -274,7 +282,7 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
     tables: list[Table] = [context["cities_table"], context["quality_table"], *context["reliability_tables"],
                            *[item["table"] for item in context["invariance"]],
                            *[item["means"] for item in context["invariance"] if "means" in item]]
-    for key in ("comparison_table", "descriptives_table"):
+    for key in ("comparison_table", "descriptives_table", "hierarchy_table"):
         if key in context:
             tables.append(context[key])
     written: list[Path] = []

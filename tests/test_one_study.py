@@ -193,3 +193,22 @@ def test_no_import_cycles_and_analysis_never_imports_survey_or_reports():
     for path in (ROOT / "analysis").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "axiosphere.survey" not in text and "axiosphere.reports" not in text, path.name
+
+
+def test_methods_text_follows_the_settings_and_the_results(custom_study, tmp_path):
+    from axiosphere import open_study
+    from axiosphere.pipeline import analyse_study
+    from axiosphere.plan import read_plan
+    from axiosphere.reports.render import build_context
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("adjust: fdr_bh\nfamily: link\n", encoding="utf-8")
+    results = analyse_study(custom_study, seed=1, permutations=5, plan=read_plan(plan, open_study(custom_study)))
+    context = build_context(results, draw=False)
+    methods = context["methods"]
+    assert "Benjamini and Hochberg" in methods and "Holm" not in methods
+    assert "the scales tested within each link" in methods
+    assert "Made up for the test." in methods, "the baseline named is the instrument's own"
+    assert "MRAT" in methods and "town-aims" in methods
+    assert context["hierarchy_table"].rows, "the hierarchy correlations announced are shown"
+    assert "p adjusted (fdr_bh) across the scales tested within each link" in context["comparison_table"].note
