@@ -24,7 +24,7 @@ Rosseel (2012), lavaan, J. Stat. Softw. 48(2).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -118,13 +118,15 @@ class InvarianceResult:
                 "means_comparable": self.means_comparable, "notes": list(self.notes)}
 
 
-def model_from_instrument(instrument: Any, scales: Sequence[str] | None = None) -> Model:
-    """One factor per (non-composite) scale, its items as indicators."""
+def model_from_instrument(instrument: Any, scales: Sequence[str] | None = None,
+                          options: Mapping[str, str] | None = None) -> Model:
+    """One factor per scale (default: the non-composite ones), its items as indicators; a composite (a
+    higher-order value) is one factor over all its items, under ``options``."""
     chosen = list(scales or [s for s, v in instrument.scales.items() if not v.is_composite])
     unknown = [s for s in chosen if s not in instrument.scales]
     if unknown:
         raise InputError(f"instrument '{instrument.id}' has no scale {', '.join(unknown)}")
-    return parse_model("\n".join(f"{s} =~ {' + '.join(instrument.scale_items(s))}" for s in chosen))
+    return parse_model("\n".join(f"{s} =~ {' + '.join(instrument.scale_items(s, options))}" for s in chosen))
 
 
 class _Search:

@@ -78,8 +78,11 @@ def reliability_scales(instrument: Instrument) -> list[str]:
 
 
 def invariance_scales(instrument: Instrument) -> list[str]:
-    """Scales that get measurement invariance: three or more rating items (one factor each)."""
-    return list(instrument.rating_scales(min_items=3))
+    """Scales that get measurement invariance, one factor each: three or more rating items, and the declared
+    composites (higher-order values), so that every scale compared across cities is tested where it can be."""
+    composites = [s for s, v in instrument.scales.items() if v.is_composite and len(instrument.scale_items(s)) >= 3
+                  and all(instrument.items[i].type == "rating" for i in instrument.scale_items(s))]
+    return [*instrument.rating_scales(min_items=3), *composites]
 
 
 def comparison_scales(instrument: Instrument) -> list[str]:
@@ -151,10 +154,12 @@ def analyse_study(study: Study | str | Path, *, progress: Progress = _quiet, see
     for instrument in study.instruments:
         for scale in plan.pick(instrument, invariance_scales(instrument)):
             label = instrument.scales[scale].label.get(instrument.languages[0])
-            frame = analysed.drop(columns=list(instrument.scale_items(scale))).join(keyed_items(analysed, instrument, scale))
+            options = _options(study, instrument)
+            frame = analysed.drop(columns=list(instrument.scale_items(scale, options))).join(
+                keyed_items(analysed, instrument, scale, options))
             try:
-                result = measurement_invariance(frame, model_from_instrument(instrument, [scale]), by="city",
-                                                reference=reference)
+                result = measurement_invariance(frame, model_from_instrument(instrument, [scale], _options(study, instrument)),
+                                                by="city", reference=reference)
                 results.invariance.append(InvarianceEntry(instrument.id, scale, label, result))
             except InputError as exc:
                 results.notices[f"invariance_{instrument.id}_{scale}"] = f"{label}: {exc}"

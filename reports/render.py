@@ -218,8 +218,9 @@ def _comparison_texts(results: Any) -> list[str]:
         else:
             caveat = " (measurement invariance was not tested for this scale)"
         if r.p_adj < 0.05:
-            higher = r.a if r.t > 0 else r.b
-            texts.append(f"{label}: {higher} scores higher ({r.a} vs {r.b}: t({number(r.df, 1)}) = {number(r.t)}, "
+            name = results.study.city_name
+            higher = name(r.a if r.t > 0 else r.b)
+            texts.append(f"{label}: {higher} scores higher ({name(r.a)} vs {name(r.b)}: t({number(r.df, 1)}) = {number(r.t)}, "
                          f"adjusted p {'< .001' if r.p_adj < 0.001 else '= ' + p_value(r.p_adj)}, g = {number(r.hedges_g)}){caveat}.")
     if not texts:
         texts.append("No twin-link difference is statistically reliable after adjustment for the number of scales tested.")
