@@ -237,8 +237,9 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
     cutoffs = {"delta_cfi": delta_cfi, "delta_rmsea": delta_rmsea}
     levels, notes = [], []
     fit, indices = search.fit((), ())
-    if not fit.converged:
-        raise InputError(f"the configural model did not converge ({fit.message}); check the model and the data")
+    if not indices["converged"]:
+        raise InputError(f"the configural model did not converge ({fit.message}); check the model and the data "
+                         "(too few respondents per group for this many items?)")
     levels.append(Level("configural", indices, None, True))
     if levels[0].just_identified:
         notes.append("the configural model is just-identified (df = 0): its fit cannot be tested, and the metric "
@@ -250,7 +251,7 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
         kind = _ADDED[name]
         fit, indices = search.fit(equal, free, start=accepted)
         delta, holds = _delta(indices, accepted_indices, cutoffs)
-        if not fit.converged:
+        if not indices["converged"]:
             notes.append(f"the {name} model did not converge; its fit is not reliable")
             holds = False
         # The full level is reported with its own fit, whether or not a partial level follows.
@@ -270,7 +271,7 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
             fit, indices = search.fit(equal, free, start=fit)
             delta, holds = _delta(indices, accepted_indices, cutoffs)
         if freed_here:
-            if not fit.converged:
+            if not indices["converged"]:
                 notes.append(f"the partial {name} model did not converge; its fit is not reliable")
                 holds = False
             levels.append(Level(f"partial {name}", indices, delta, holds, tuple(freed_here), accepted_name))

@@ -338,10 +338,15 @@ def fit_indices(fit: Fit, data: list[GroupData], model: Model) -> dict[str, Any]
         high = max(chisq, 1.0)
         while f(high) > 0:
             high *= 2
+        if not np.isfinite(f(high)):
+            return float("nan")  # the noncentral chi-square is not computable this far out: no bound
         lam = optimize.brentq(f, 0.0, high, xtol=1e-12)
         return float(np.sqrt(lam / (N * df)) * np.sqrt(G))
 
-    ci = (bound(0.95), bound(0.05)) if df > 0 else (0.0, 0.0)
+    if not np.isfinite(chisq):
+        ci = (float("nan"), float("nan"))  # a fit that broke down: no interval (the caller reports it)
+    else:
+        ci = (bound(0.95), bound(0.05)) if df > 0 else (0.0, 0.0)
     srmr = 0.0
     for g, mats in zip(data, fit.matrices):
         sd = np.sqrt(np.diag(g.cov))
@@ -352,4 +357,4 @@ def fit_indices(fit: Fit, data: list[GroupData], model: Model) -> dict[str, Any]
     return {"chisq": chisq, "df": df, "p": float(stats.chi2.sf(chisq, df)) if df > 0 else 1.0, "cfi": float(cfi),
             "tli": float(tli), "rmsea": float(rmsea), "rmsea_ci": [ci[0], ci[1]], "srmr": float(srmr),
             "aic": float(-2 * fit.loglik + 2 * fit.npar), "bic": float(-2 * fit.loglik + fit.npar * np.log(N)),
-            "npar": fit.npar, "converged": fit.converged}
+            "npar": fit.npar, "converged": bool(fit.converged and np.isfinite(chisq))}

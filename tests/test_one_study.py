@@ -94,7 +94,8 @@ def test_a_new_instrument_gets_every_section_its_declarations_call_for(custom_st
     assert results.quality.instruments == ("town-aims",), "it declares quality conventions"
     assert results.exclusion.flagged > 0
     assert set(results.reliability) == {"town-aims"}
-    assert [e.scale for e in results.invariance] == ["reliance_index"], "the only scale of 3+ rating items"
+    assert [e.scale for e in results.invariance] == ["reliance_index", "change", "keeping", "others", "self"], \
+        "the only scale of 3+ rating items, then the declared composites"
     assert results.compared == {"town-aims": ["change", "keeping", "others", "self"]}, "declared composites"
     assert results.valuemap is not None and results.valuemap_instrument == "town-aims"
     assert {"reliance_index_gap", "twin_reliance_gap"} <= set(results.valuemap.distances.columns)
@@ -135,7 +136,9 @@ def test_one_policy_gives_the_same_numbers_in_cli_api_and_report(custom_study, t
             assert document["scales"] == to_plain(results.reliability["town-aims"].to_dict())["scales"]
         elif name.startswith("invariance_"):
             entry = next(e for e in results.invariance if name == f"invariance_{e.scale}")
-            assert [l["chisq"] for l in document["levels"]] == pytest.approx([l.fit["chisq"] for l in entry.result.levels])
+            assert [l["chisq"] for l in document["levels"] + document["partial"]] == pytest.approx(
+                [l.fit["chisq"] for l in entry.result.levels if not l.partial]
+                + [l.fit["chisq"] for l in entry.result.levels if l.partial])
         elif name == "comparisons":
             pairs = results.comparison.pairs
             assert [p["t"] for p in document["pairs"]] == pytest.approx(pairs["t"].tolist())
