@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from axiosphere.reports.apa import bounded, number, p_value
 from axiosphere.reports.tables import (
-    Table, comparison_table, descriptives_table, invariance_table, latent_means_table, reliability_by_city_table,
-    reliability_table,
+    Table, comparison_table, descriptives_table, html_text, invariance_table, latent_means_table,
+    reliability_by_city_table, reliability_table,
 )
 
 if TYPE_CHECKING:
@@ -103,8 +103,8 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
     context["invariance"] = [_invariance_entry(entry, study.city_name) for entry in results.invariance]
     context["invariance_notices"] = [v for k, v in notices.items() if k.startswith("invariance_")]
     if results.comparison is not None:
-        context["comparison_table"] = comparison_table(results.comparison, results.comparison_labels)
-        context["descriptives_table"] = descriptives_table(results.comparison, results.comparison_labels)
+        context["comparison_table"] = comparison_table(results.comparison, results.comparison_labels, study.city_name)
+        context["descriptives_table"] = descriptives_table(results.comparison, results.comparison_labels, study.city_name)
         context["comparison_texts"] = _comparison_texts(results)
         if draw:
             context["figures"]["link_effects"] = _svg(figures.link_effects(results.comparison, results.comparison_labels))
@@ -149,7 +149,40 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
         *[[name, _version(name)] for name in ("numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib")],
         *[[f"instrument {i.id}", f"{i.version} ({i.content_hash[:12]})"] for i in study.instruments],
     ])
+    _number_tables(context)
     return context
+
+
+def _number_tables(context: dict[str, Any]) -> None:
+    """Number the tables shown, in the order the report shows them (Table 1, Table 2, ...)."""
+    from dataclasses import replace
+
+    shown = context["shown"]
+    order: list[tuple[str, str | tuple[str, ...]]] = [
+        ("study", "cities_table"), ("study", "instruments_table"), ("quality", "quality_table"),
+        ("reliability", "reliability_tables"), ("invariance", "invariance"), ("comparisons", "comparison_table"),
+        ("comparisons", "descriptives_table"), ("maps", "hierarchy_table"), ("appendix", "appendix_table")]
+    n = 0
+
+    def numbered(table: Table) -> Table:
+        nonlocal n
+        n += 1
+        return replace(table, number=n)
+
+    for section, key in order:
+        if key not in context:
+            continue
+        if section not in shown:
+            continue
+        if key == "reliability_tables":
+            context[key] = [numbered(t) for t in context[key]]
+        elif key == "invariance":
+            for item in context[key]:
+                item["table"] = numbered(item["table"])
+                if "means" in item:
+                    item["means"] = numbered(item["means"])
+        else:
+            context[key] = numbered(context[key])
 
 
 def reproduce_commands(results: StudyResults) -> list[tuple[str, str]]:
@@ -258,6 +291,7 @@ def render_report(results: StudyResults, folder: str | Path, *, formats: tuple[s
     folder.mkdir(parents=True, exist_ok=True)
     environment = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                               autoescape=select_autoescape(["html", "j2"]))
+    environment.filters["stat"] = html_text
     html = environment.get_template("report.html.j2").render(**build_context(results))
     written = []
     if "html" in formats or "pdf" in formats:
@@ -292,7 +326,7 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
             path = folder / f"{table.name}{suffix}"
             path.write_text(text, encoding="utf-8")
             written.append(path)
-        written.append(_docx(table, folder / f"{table.name}.docx"))
+        written.append(table.to_docx(folder / f"{table.name}.docx"))
     if results.comparison is not None:
         written.extend(figures.save(figures.link_effects(results.comparison, results.comparison_labels),
                                     folder / "figures", "link_effects"))
@@ -302,24 +336,3 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
                                              hubs=results.study.hubs()).values():
             written.extend(paths)
     return written
-
-
-def _docx(table: Table, path: Path) -> Path:
-    """An APA table in Word: caption above, horizontal rules only (the default table style), italic statistics."""
-    from docx import Document
-
-    document = Document()
-    document.add_paragraph().add_run(table.caption).italic = True
-    grid = document.add_table(rows=1, cols=len(table.columns))
-    for cell, name in zip(grid.rows[0].cells, table.columns):
-        run = cell.paragraphs[0].add_run(name)
-        run.italic = name in table.italic
-    for row in table.rows:
-        for cell, value in zip(grid.add_row().cells, row):
-            cell.text = str(value)
-    if table.note:
-        paragraph = document.add_paragraph()
-        paragraph.add_run("Note. ").italic = True
-        paragraph.add_run(table.note)
-    document.save(path)
-    return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,9 +10,45 @@ from typing import Any
 from axiosphere.reports.apa import bounded, interval, number, p_value
 
 
+# Symbols that pdflatex cannot typeset as text and LuaLaTeX's default font silently drops: math mode.
+_LATEX = (("χ²", r"$\chi^2$"), ("α", r"$\alpha$"), ("ω", r"$\omega$"), ("ρ", r"$\rho$"), ("Δ", r"$\Delta$"),
+          ("≥", r"$\geq$"), ("≤", r"$\leq$"), ("−", r"$-$"), ("r̄", r"$\bar{r}$"), ("–", "--"), ("—", "---"),
+          ("…", r"\ldots{}"), ("\u00a0", "~"))
+_MINUS = re.compile(r"(?<![\w.])-(?=[\d.])")
+_OPERATOR = re.compile(r" ?(<|=|>|≤|≥) (?=[\d.−])")
+_BRACKET = re.compile(r"\[[^\]]*\]")
+# Statistics in running text that must not break across lines: "p < .001", "t(182.3) = 2.45", "[.12, .34]".
+_STATISTIC = re.compile(r"(?:\w+(?:\([\d.]+\))?\u00a0)?[<=>≤≥]\u00a0[−\d.]+|\[[^\]]*\]")
+
+
+def display(text: str) -> str:
+    """A cell or sentence as a page prints it: a true minus sign, and no break inside "p < .001" or "[.12, .34]".
+
+    >>> display("t = -2.35, p < .001, 95% CI [-0.12, 0.48]").replace("\u00a0", "~")
+    't~=~−2.35, p~<~.001, 95% CI [−0.12,~0.48]'
+    """
+    text = _MINUS.sub("−", str(text))
+    text = _OPERATOR.sub(lambda m: "\u00a0" + m.group(1) + "\u00a0", text)
+    return _BRACKET.sub(lambda m: m.group(0).replace(", ", ",\u00a0"), text)
+
+
+def html_text(text: str) -> Any:
+    """``display`` for HTML: escaped, each statistic in a span that does not wrap (WeasyPrint breaks lines inside
+    "< .001" despite no-break spaces)."""
+    from markupsafe import Markup, escape
+
+    shown = display(text)
+    out, last = [], 0
+    for match in _STATISTIC.finditer(shown):
+        out += [escape(shown[last:match.start()]), Markup('<span class="nb">'), escape(match.group(0)), Markup("</span>")]
+        last = match.end()
+    out.append(escape(shown[last:]))
+    return Markup("").join(out)
+
+
 @dataclass(frozen=True)
 class Table:
-    """A table as a paper prints it; ``italic`` columns hold statistic symbols."""
+    """A table as a paper prints it; ``italic`` columns hold statistic symbols; ``number`` is its place in the report."""
 
     name: str
     caption: str
@@ -19,6 +56,18 @@ class Table:
     rows: list[list[str]]
     note: str = ""
     italic: list[str] = field(default_factory=list)
+    number: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"Table {self.number}" if self.number else "Table"
+
+    @property
+    def text_columns(self) -> set[int]:
+        """Columns that hold words, not numbers: aligned left (numbers align right, so decimals line up)."""
+        numeric = re.compile(r"^[\s<>≤≥=−\-.\d\[\],()%—]*$|^[\d.−\-]+ \(S-B\)$")
+        return {n for n in range(len(self.columns))
+                if n == 0 or any(row[n] and not numeric.match(str(row[n])) for row in self.rows)}
 
     def to_csv(self) -> str:
         import csv
@@ -31,16 +80,74 @@ class Table:
         return buffer.getvalue()
 
     def to_latex(self) -> str:
-        """A booktabs table; statistic symbols in italics."""
-        def cell(text: str) -> str:
-            return str(text).replace("&", r"\&").replace("%", r"\%").replace("_", r"\_").replace("<", r"$<$")
+        """A booktabs table (``\\usepackage{booktabs}``; ``graphicx`` for tables wider than the text, which are
+        scaled to it): statistic symbols italic and in math mode, true minus signs, a ``\\label``, the note below,
+        flush left. Compiles with pdflatex and LuaLaTeX."""
+        def cell(text: str, *, head: bool = False) -> str:
+            text = display(str(text)).replace("\\", r"\textbackslash{}")
+            for char, escaped in (("&", r"\&"), ("%", r"\%"), ("_", r"\_"), ("#", r"\#"), ("<", r"$<$"), (">", r"$>$")):
+                text = text.replace(char, escaped)
+            for char, latex in _LATEX:
+                text = text.replace(char, latex)
+            return text
 
         header = " & ".join(rf"\textit{{{cell(c)}}}" if c in self.italic else cell(c) for c in self.columns)
         body = "\n".join(" & ".join(cell(c) for c in row) + r" \\" for row in self.rows)
-        return (f"\\begin{{table}}[ht]\n\\centering\n\\caption{{{cell(self.caption)}}}\n"
-                f"\\begin{{tabular}}{{l{'r' * (len(self.columns) - 1)}}}\n\\toprule\n{header} \\\\\n\\midrule\n{body}\n"
-                f"\\bottomrule\n\\end{{tabular}}\n" + (f"\\par\\small\\textit{{Note.}} {cell(self.note)}\n" if self.note else "")
-                + "\\end{table}\n")
+        tabular = (f"\\begin{{tabular}}{{@{{}}l{'r' * (len(self.columns) - 1)}@{{}}}}\n\\toprule\n{header} \\\\\n"
+                   f"\\midrule\n{body}\n\\bottomrule\n\\end{{tabular}}")
+        note = (f"\\par\\smallskip\n{{\\raggedright\\small\\textit{{Note.}} {cell(self.note)}\\par}}\n" if self.note else "")
+        return (f"% {self.label}. Needs \\usepackage{{booktabs}} and \\usepackage{{graphicx}}.\n"
+                f"\\begin{{table}}[htbp]\n\\centering\n\\caption{{{cell(self.caption)}}}\n\\label{{tab:{self.name}}}\n"
+                f"\\sbox0{{{tabular}}}%\n\\ifdim\\wd0>\\linewidth\\resizebox{{\\linewidth}}{{!}}{{\\usebox0}}"
+                f"\\else\\usebox0\\fi\n{note}\\end{{table}}\n")
+
+    def to_docx(self, path: Any) -> Any:
+        """An APA table in Word: "Table N" in bold and the title in italics above, rules above and below the header
+        and below the last row only, the header row repeated on every page, numbers right-aligned."""
+        from docx import Document
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        document = Document()
+        document.add_paragraph().add_run(self.label).bold = True
+        document.add_paragraph().add_run(self.caption).italic = True
+        grid = document.add_table(rows=1, cols=len(self.columns))
+        grid.autofit = True
+
+        def rule(cell: Any, side: str, size: int) -> None:
+            borders = cell._tc.get_or_add_tcPr().first_child_found_in("w:tcBorders")
+            if borders is None:
+                borders = OxmlElement("w:tcBorders")
+                cell._tc.get_or_add_tcPr().append(borders)
+            edge = OxmlElement(f"w:{side}")
+            for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "0"), ("w:color", "000000")):
+                edge.set(qn(key), value)
+            borders.append(edge)
+
+        header = grid.rows[0]
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        header._tr.get_or_add_trPr().append(repeat)
+        for n, (cell, name) in enumerate(zip(header.cells, self.columns)):
+            run = cell.paragraphs[0].add_run(name)
+            run.italic = name in self.italic
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if n == 0 else WD_ALIGN_PARAGRAPH.RIGHT
+            rule(cell, "top", 12)
+            rule(cell, "bottom", 6)
+        for row in self.rows:
+            cells = grid.add_row().cells
+            for n, (cell, value) in enumerate(zip(cells, row)):
+                cell.text = display(value)
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if n == 0 else WD_ALIGN_PARAGRAPH.RIGHT
+        for cell in grid.rows[-1].cells:
+            rule(cell, "bottom", 12)
+        if self.note:
+            paragraph = document.add_paragraph()
+            paragraph.add_run("Note. ").italic = True
+            paragraph.add_run(display(self.note))
+        document.save(path)
+        return path
 
 
 def reliability_table(result: Any, instrument: Any, city_name: Callable[[str], str] = str) -> Table:
@@ -105,10 +212,10 @@ def latent_means_table(result: Any, title: str, city_name: Callable[[str], str] 
                  ["SE"])
 
 
-def comparison_table(comparison: Any, labels: dict[str, str]) -> Table:
+def comparison_table(comparison: Any, labels: dict[str, str], city_name: Callable[[str], str] = str) -> Table:
     rows = []
     for r in comparison.pairs.itertuples():
-        rows.append([labels.get(r.scale, r.scale), f"{r.a} – {r.b}", number(r.t), number(r.df, 1), p_value(r.p),
+        rows.append([labels.get(r.scale, r.scale), f"{city_name(r.a)} – {city_name(r.b)}", number(r.t), number(r.df, 1), p_value(r.p),
                      p_value(r.p_adj), number(r.hedges_g), interval(r.g_ci_low, r.g_ci_high)])
     return Table("comparisons", "Twin-link comparisons (Welch's t test, Hedges' g)",
                  ["Scale", "Link", "t", "df", "p", f"p ({comparison.adjust})", "g", "95% CI"], rows,
@@ -117,8 +224,8 @@ def comparison_table(comparison: Any, labels: dict[str, str]) -> Table:
                  ["t", "df", "p", "g"])
 
 
-def descriptives_table(comparison: Any, labels: dict[str, str]) -> Table:
-    rows = [[labels.get(r.scale, r.scale), r.group, str(r.n), number(r.mean), number(r.sd), interval(r.ci_low, r.ci_high)]
+def descriptives_table(comparison: Any, labels: dict[str, str], city_name: Callable[[str], str] = str) -> Table:
+    rows = [[labels.get(r.scale, r.scale), city_name(r.group), str(r.n), number(r.mean), number(r.sd), interval(r.ci_low, r.ci_high)]
             for r in comparison.descriptives.itertuples()]
     return Table("descriptives", "Scale scores by city", ["Scale", "City", "n", "M", "SD", "95% CI"], rows, "",
                  ["n", "M", "SD"])
