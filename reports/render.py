@@ -227,7 +227,8 @@ def _invariance_entry(entry: InvarianceEntry, city_name: Callable[[str], str] = 
                 "be compared across cities, but differences in means may reflect item bias and are not interpreted as such.")
     else:
         text = f"Not even metric invariance holds for {label}: cross-city comparisons are not defensible."
-    entry_dict: dict[str, Any] = {"title": label, "table": invariance_table(result, label, name=f"invariance_{entry.scale}"),
+    entry_dict: dict[str, Any] = {"title": label, "table": invariance_table(result, label, name=f"invariance_{entry.scale}",
+                                                                  city_name=city_name),
                                   "text": text}
     if result.means_comparable and len(result.latent_means):
         entry_dict["means"] = latent_means_table(result, label, city_name, name=f"latent_means_{entry.scale}")

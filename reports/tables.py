@@ -183,7 +183,7 @@ def reliability_by_city_table(result: Any, instrument: Any, city_name: Callable[
                  ["n"])
 
 
-def invariance_table(result: Any, title: str, *, name: str | None = None) -> Table:
+def invariance_table(result: Any, title: str, *, name: str | None = None, city_name: Callable[[str], str] = str) -> Table:
     rows = []
     for level in result.levels:
         fit, delta = level.fit, level.delta or {}
@@ -192,7 +192,8 @@ def invariance_table(result: Any, title: str, *, name: str | None = None) -> Tab
                      interval(*fit["rmsea_ci"], digits=3, bounded_values=True), bounded(fit["srmr"], 3),
                      number(delta.get("cfi"), 3) if delta else "", number(delta.get("rmsea"), 3) if delta else "",
                      "just-identified" if level.just_identified else "yes" if level.holds else "no"])
-    freed = "; ".join(f"{f['param']} of {f['item']} in {f['group']}" for level in result.levels for f in level.freed)
+    freed = "; ".join(f"{f['param']} of {f['item']} in {city_name(f['group'])}" for level in result.levels
+                      for f in level.freed)
     note = (f"Decisions by Chen's (2007) cut-offs: ΔCFI ≥ −{result.cutoffs['delta_cfi']:.3f} and "
             f"ΔRMSEA ≤ {result.cutoffs['delta_rmsea']:.3f}, each level against the last one that held."
             + (f" Partial levels free: {freed}." if freed else "")

@@ -103,7 +103,35 @@ def test_tables_and_figures_for_papers(demo, tmp_path):
 
     document = Document(str(tables / "comparisons.docx"))
     assert len(document.tables) == 1 and document.tables[0].rows[0].cells[2].text == "t"
+    assert document.paragraphs[0].text.startswith("Table ") and document.paragraphs[0].runs[0].bold
+    xml = document.tables[0]._tbl.xml
+    assert "w:tblHeader" in xml and xml.count("<w:top ") == len(document.tables[0].columns), "a rule above the header"
+    assert "<w:left " not in xml and "<w:insideV" not in xml, "no vertical rules"
     assert {p.suffix for p in (tables / "figures").iterdir()} == {".pdf", ".svg", ".png"}
+
+
+@pytest.mark.parametrize("engine", ["pdflatex", "lualatex"])
+def test_latex_tables_compile_and_keep_every_symbol(demo, tmp_path, engine):
+    needed = ["booktabs.sty"] + (["fontspec.sty", "luaotfload-main.lua"] if engine == "lualatex" else [])
+    if shutil.which(engine) is None or any(subprocess.run(["kpsewhich", f], capture_output=True).returncode for f in needed):
+        pytest.skip(f"{engine} with {', '.join(needed)} is not installed")
+    folder, _ = demo
+    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--tables", "--permutations", "5")
+    assert done.returncode == 0, done.stderr
+    tables = sorted((tmp_path / "r" / "tables").glob("*.tex"))
+    body = "\n".join(f"\\input{{{t.name}}}\\clearpage" for t in tables)
+    # What an author's preamble has: T1 fonts under pdflatex, fontspec (Unicode fonts) under LuaLaTeX.
+    fonts = "\\usepackage[T1]{fontenc}\n" if engine == "pdflatex" else "\\usepackage{fontspec}\n"
+    (tmp_path / "r" / "tables" / "paper.tex").write_text(
+        f"\\documentclass{{article}}\n{fonts}\\usepackage{{booktabs}}\\usepackage{{graphicx}}\n"
+        f"\\begin{{document}}\n{body}\n\\end{{document}}\n", encoding="utf-8")
+    run = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "paper.tex"], cwd=tmp_path / "r" / "tables",
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:]
+    log = (tmp_path / "r" / "tables" / "paper.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log, "every symbol typeset"
+    assert "Overfull \\hbox" not in log or "pt too wide" not in log.split("Overfull \\hbox")[1][:40], "tables fit the text"
+    assert "\\label{tab:comparisons}" in (tmp_path / "r" / "tables" / "comparisons.tex").read_text(encoding="utf-8")
 
 
 def test_report_bad_input(tmp_path):
