@@ -67,8 +67,10 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
                ", ".join(study.city_name(t) for t in study.twins(c.id))] for c in study.cities.values()
               if (data["city"] == c.id).any()]
     started = data["started"].min(), data["ended"].max()
+    dated = report_date(data)
     context: dict[str, Any] = {
-        "title": study.title, "version": _version("axiosphere"), "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "title": study.title, "version": _version("axiosphere"), "generated": dated.strftime("%Y-%m-%d"),
+        "dated_iso": dated.isoformat(timespec="seconds"),
         "summary": f"{len(data)} complete interviews in {data['city'].nunique()} cities, "
                    f"{started[0]:%d %B %Y} to {started[1]:%d %B %Y}, by {data['interviewer'].nunique()} interviewers.",
         "sections": [("study", "The study"), ("quality", "Sample and data quality"), ("reliability", "Reliability"),
@@ -143,7 +145,7 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
         ["Response store (SHA-256)", study.store_hash() or "none (a data file)"],
         ["Study file", str(study.design.file) if study.design else str(study.source)],
         ["Exclusions", f"{exclusion.note} — {results.quality.policy.describe(screened)}"],
-        ["Seed", str(results.seed) if results.seed is not None else "not set"],
+        ["Seed", f"{results.seed if results.seed is not None else 0} (permutations and bootstrap)"],
         ["Plan", results.plan.file if results.plan.file else "none (defaults)"],
         ["axiosphere", _version("axiosphere")],
         *[[name, _version(name)] for name in ("numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib")],
@@ -151,6 +153,19 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
     ])
     _number_tables(context)
     return context
+
+
+def report_date(data: Any) -> datetime:
+    """The report's date: SOURCE_DATE_EPOCH when set (reproducible builds), else the later of today and the end
+    of fieldwork, so a report is never dated before the interviews it reports."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    today = datetime.now(timezone.utc).replace(microsecond=0)
+    end = data["ended"].max() if "ended" in data and len(data) else None
+    return max(today, end.to_pydatetime()) if end is not None and end == end else today
 
 
 def _number_tables(context: dict[str, Any]) -> None:
@@ -327,7 +342,7 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
             path = folder / f"{table.name}{suffix}"
             path.write_text(text, encoding="utf-8")
             written.append(path)
-        written.append(table.to_docx(folder / f"{table.name}.docx"))
+        written.append(table.to_docx(folder / f"{table.name}.docx", dated=report_date(results.data)))
     if results.comparison is not None:
         written.extend(figures.save(figures.link_effects(results.comparison, results.comparison_labels),
                                     folder / "figures", "link_effects"))

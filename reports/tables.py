@@ -101,7 +101,7 @@ class Table:
                 f"\\sbox0{{{tabular}}}%\n\\ifdim\\wd0>\\linewidth\\resizebox{{\\linewidth}}{{!}}{{\\usebox0}}"
                 f"\\else\\usebox0\\fi\n{note}\\end{{table}}\n")
 
-    def to_docx(self, path: Any) -> Any:
+    def to_docx(self, path: Any, *, dated: Any = None) -> Any:
         """An APA table in Word: "Table N" in bold and the title in italics above, rules above and below the header
         and below the last row only, the header row repeated on every page, numbers right-aligned."""
         from docx import Document
@@ -110,6 +110,9 @@ class Table:
         from docx.oxml.ns import qn
 
         document = Document()
+        if dated is not None:  # the report's date, not the moment of writing: the same data give the same file
+            document.core_properties.created = document.core_properties.modified = dated.replace(tzinfo=None)
+            document.core_properties.last_modified_by = document.core_properties.author = "axiosphere"
         document.add_paragraph().add_run(self.label).bold = True
         document.add_paragraph().add_run(self.caption).italic = True
         grid = document.add_table(rows=1, cols=len(self.columns))

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -235,3 +236,24 @@ def test_demo_never_replaces_a_study_it_did_not_make(tmp_path):
     done = run_cli("demo", "--out", str(tmp_path / "mine"), "--scale", "0.01")
     assert done.returncode == 2 and "is not an earlier demo" in done.stderr
     assert (tmp_path / "mine" / "responses.sqlite").read_bytes() == b"precious", "nothing changed"
+
+
+def test_pdf_text_has_no_statistic_split_across_lines_and_is_reproducible(demo, tmp_path):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    folder, _ = demo
+    import os
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000"}
+    runs = []
+    for n in (1, 2):
+        done = subprocess.run([sys.executable, "-m", "axiosphere", "report", str(folder), "--out", str(tmp_path / f"r{n}"),
+                               "--permutations", "5"], capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        runs.append((tmp_path / f"r{n}" / "report.pdf").read_bytes())
+    assert runs[0] == runs[1], "the same data and settings give the same PDF bytes"
+    text = subprocess.run(["pdftotext", str(tmp_path / "r1" / "report.pdf"), "-"], capture_output=True, text=True).stdout
+    assert not re.search(r"[<=>]\s*\n\s*[−\-.\d]", text), "no break after an operator"
+    assert not re.search(r"\[[−\-.\d]+,\s*\n", text), "no interval split across lines"
+    assert not re.search(r"(^|\s)\.\s*\n\s*\d", text), "no number split after its point"
+    assert "Table 1" in text and "Seed" in text and "not set" not in text
