@@ -40,12 +40,12 @@ REFERENCES = [
 
 
 def _svg(figure: Any) -> str:
-    from axiosphere.reports.figures import _setup
+    from axiosphere.reports.figures import style
 
-    plt = _setup()
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(figure)
+    with style() as plt:
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        plt.close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg"):]
 
@@ -63,6 +63,7 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
 
     study, data = results.study, results.data
     notices = dict(results.notices)
+    names = {c: study.city_name(c) for c in study.cities}
     cities = [[c.display_name("en"), c.country, c.language, str(int((data["city"] == c.id).sum())),
                ", ".join(study.city_name(t) for t in study.twins(c.id))] for c in study.cities.values()
               if (data["city"] == c.id).any()]
@@ -109,19 +110,20 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
         context["descriptives_table"] = descriptives_table(results.comparison, results.comparison_labels, study.city_name)
         context["comparison_texts"] = _comparison_texts(results)
         if draw:
-            context["figures"]["link_effects"] = _svg(figures.link_effects(results.comparison, results.comparison_labels))
+            context["figures"]["link_effects"] = _svg(figures.link_effects(results.comparison, results.comparison_labels,
+                                                                           names=names))
     else:
         notices.setdefault("comparisons", "Comparisons could not be computed.")
     if results.valuemap is not None:
         vm = results.valuemap
         links = [(r.a, r.b) for r in vm.distances.itertuples()]
         if draw:
-            context["figures"].update({"value_circle": _svg(figures.value_circle(vm)), "value_profiles":
-                                       _svg(figures.value_profiles(vm))})
-            if len(vm.positions):
-                context["figures"]["twin_map"] = _svg(figures.twin_map(vm, links))
+            context["figures"].update({"value_circle": _svg(figures.value_circle(vm, names=names)), "value_profiles":
+                                       _svg(figures.value_profiles(vm, names=names))})
+            if len(vm.positions) and vm.axes:
+                context["figures"]["twin_map"] = _svg(figures.twin_map(vm, links, names=names))
         if draw and len(vm.distances):
-            context["figures"]["twin_network"] = _svg(figures.twin_network(vm, study.hubs()))
+            context["figures"]["twin_network"] = _svg(figures.twin_network(vm, study.hubs(), names=names))
         mapped = study.instrument(results.valuemap_instrument)
         source = mapped.circumplex.baseline_source if mapped.circumplex and mapped.circumplex.baseline_source else "none declared"
         context["hierarchy_table"] = Table(
@@ -344,11 +346,13 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
             written.append(path)
         written.append(table.to_docx(folder / f"{table.name}.docx", dated=report_date(results.data)))
     if results.comparison is not None:
-        written.extend(figures.save(figures.link_effects(results.comparison, results.comparison_labels),
+        names = {c: results.study.city_name(c) for c in results.study.cities}
+        written.extend(figures.save(figures.link_effects(results.comparison, results.comparison_labels, names=names),
                                     folder / "figures", "link_effects"))
     if results.valuemap is not None:
         links = [(r.a, r.b) for r in results.valuemap.distances.itertuples()]
+        names = {c: results.study.city_name(c) for c in results.study.cities}
         for paths in figures.draw_value_maps(results.valuemap, folder / "figures", links=links,
-                                             hubs=results.study.hubs()).values():
+                                             hubs=results.study.hubs(), names=names).values():
             written.extend(paths)
     return written

@@ -124,3 +124,25 @@ def test_map_command(tmp_path):
     assert document["distances"][0]["a"] == "orsha" and len(document["figures"]["twin_map"]) == 2
     bad = run_cli("map", str(tmp_path / "pvq.csv"), "--out", str(tmp_path / "m"), "--format", "gif")
     assert bad.returncode == 2 and "unknown figure format" in bad.stderr
+
+
+def test_axes_level_plots_draw_on_the_given_ax_with_text_of_at_least_7_pt_at_column_width(result):
+    import matplotlib
+    from matplotlib.text import Text
+
+    from axiosphere.reports.figures import (
+        SINGLE, plot_twin_map, style, twin_network, value_circle, value_profiles,
+    )
+
+    before = dict(matplotlib.rcParams)
+    with style() as plt:
+        figure, ax = plt.subplots(figsize=(SINGLE, SINGLE))
+        assert plot_twin_map(result, LINKS, ax=ax) is ax, "seaborn's style: draw on the ax given, return it"
+        plt.close(figure)
+    assert matplotlib.rcParams["font.size"] == before["font.size"], "settings changed only inside the context"
+    for figure in (value_circle(result, width=SINGLE), value_profiles(result, width=SINGLE),
+                   twin_map(result, LINKS, width=SINGLE), twin_network(result, ["orsha"], width=SINGLE)):
+        sizes = [t.get_fontsize() for t in figure.findobj(Text) if t.get_text().strip()]
+        assert sizes and min(sizes) >= 7, "no text under 7 pt at print size"
+        assert not figure._suptitle, "captions live in the document, not in the image"
+        figure.clf()
