@@ -95,6 +95,8 @@ def import_xlsform(
     form: Path = typer.Argument(..., help="The XLSForm workbook (.xlsx) from ODK or KoboToolbox."),
     out: Optional[Path] = typer.Option(None, "--out", help="Instrument YAML to write (default: FORM_ID.yaml in the current folder)."),
     skip_unsupported: bool = typer.Option(False, "--skip-unsupported", help="Drop unsupported questions instead of stopping."),
+    roles: Optional[str] = typer.Option(None, "--roles", help="Demographic roles by question name, e.g. q12=age,q13=sex."),
+    missing: Optional[str] = typer.Option(None, "--missing", help="Non-answer choices by name, e.g. dk=dont_know,na=refused,99=answer."),
     json: bool = JSON,
 ) -> None:
     """Turn an XLSForm into an instrument YAML, and say which features it does not carry over."""
@@ -102,7 +104,18 @@ def import_xlsform(
     from axiosphere.instruments.load import load_instrument
     from axiosphere.instruments.xlsform import convert_xlsform
 
-    conversion = convert_xlsform(form, skip_unsupported=skip_unsupported)
+    def pairs(text: Optional[str], option: str) -> dict[str, str]:
+        out = {}
+        for part in (text or "").split(","):
+            if part.strip():
+                if "=" not in part:
+                    raise InputError(f"{option} takes name=value pairs separated by commas, got '{part.strip()}'")
+                key, value = part.split("=", 1)
+                out[key.strip()] = value.strip()
+        return out
+
+    overrides = {k: (None if v == "answer" else v) for k, v in pairs(missing, "--missing").items()}
+    conversion = convert_xlsform(form, skip_unsupported=skip_unsupported, roles=pairs(roles, "--roles"), missing=overrides)
     target = out or Path.cwd() / f"{conversion.instrument['id']}.yaml"
     draft = target.with_name(target.name + ".draft")
     try:

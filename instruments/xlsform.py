@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from axiosphere.instruments.conditions import ConditionError, parse_condition
@@ -109,8 +110,20 @@ def _rows(path: Path) -> dict[str, int]:
         book.close()
 
 
-def convert_xlsform(path: str | Path, *, skip_unsupported: bool = False, default_language: str = "en") -> Conversion:
-    """Convert an XLSForm workbook; raises :class:`InputError` for unsupported questions unless skipped."""
+def convert_xlsform(path: str | Path, *, skip_unsupported: bool = False, default_language: str = "en",
+                    roles: Mapping[str, str] | None = None, missing: Mapping[str, str | None] | None = None) -> Conversion:
+    """Convert an XLSForm workbook; raises :class:`InputError` for unsupported questions unless skipped.
+
+    ``roles`` maps question names to demographic roles (``{"q12": "age"}``), overriding the guess by
+    name; ``missing`` maps choice names to ``"dont_know"``, ``"refused"`` or ``None`` (an answer after
+    all), overriding the conventions by which non-answers are recognised.
+    """
+    known_roles = ("sex", "age", "years_in_city", "education")
+    bad = [f"{k}={v}" for k, v in (roles or {}).items() if v not in known_roles]
+    bad += [f"{k}={v}" for k, v in (missing or {}).items() if v not in ("dont_know", "refused", None)]
+    if bad:
+        raise InputError(f"cannot use {', '.join(bad)}: roles are {', '.join(known_roles)}; missing kinds are "
+                         "dont_know, refused or answer")
     path = Path(path)
     if not path.is_file():
         raise InputError(f"file not found: {path}")
@@ -122,6 +135,7 @@ def convert_xlsform(path: str | Path, *, skip_unsupported: bool = False, default
         raise InputError(f"{path}: not a valid XLSForm ({type(exc).__name__}: {exc})") from None
     rows = _rows(path)
     converter = _Converter(form, path, rows, default_language)
+    converter.role_overrides, converter.missing_overrides = dict(roles or {}), dict(missing or {})
     converter.walk(form.get("children", []), None)
     if converter.unsupported and not skip_unsupported:
         raise InputError(converter.unsupported)
@@ -141,6 +155,8 @@ class _Converter:
         self.notes: list[str] = []
         self.unsupported: list[Problem] = []
         self.roles: set[str] = set()
+        self.role_overrides: dict[str, str] = {}
+        self.missing_overrides: dict[str, str | None] = {}
 
     def _problem(self, name: str, message: str) -> None:
         self.unsupported.append(Problem(str(self.path), self.rows.get(name), f"survey sheet, question '{name}'", message))
@@ -250,7 +266,9 @@ class _Converter:
                 value = int(choice["name"]) if numeric else n
                 codes[str(choice["name"])] = value
                 label = _texts(choice.get("label"), self.default)
-                kind = _missing_kind(str(choice["name"]), value if numeric else None, label)
+                name = str(choice["name"])
+                kind = (self.missing_overrides[name] if name in self.missing_overrides
+                        else _missing_kind(name, value if numeric else None, label))
                 if kind and kind not in missing:
                     missing[kind] = {"code": value, "label": label}
                     missing_names[kind] = str(choice["name"])
@@ -316,8 +334,13 @@ class _Converter:
 
     def _role(self, name: str, kind: str) -> str | None:
         """The demographic role a question plays, by its name (age, sex, education), once per form."""
+        if name in self.role_overrides:
+            role = self.role_overrides[name]
+            self.roles.add(role)
+            self.notes.append(f"'{name}' is the respondent's {role}, as given with --roles")
+            return role
         role, needed = _ROLES.get(name.lower(), (None, None))
-        if role is None or kind != needed or role in self.roles:
+        if role is None or kind != needed or role in self.roles or role in self.role_overrides.values():
             return None
         self.roles.add(role)
         self.notes.append(f"'{name}' is taken as the respondent's {role} (role: {role}); weighting and quotas use it")

@@ -163,3 +163,15 @@ def test_the_title_is_translated_where_the_settings_sheet_gives_it(tmp_path):
     book.save(tmp_path / "f.xlsx")
     conversion = convert_xlsform(tmp_path / "f.xlsx")
     assert conversion.instrument["title"] == {"en": "Neighbours", "ru": "Соседи"}
+
+
+def test_roles_and_missing_codes_can_be_given_by_hand(tmp_path):
+    path = workbook(tmp_path / "form.xlsx")
+    conversion = convert_xlsform(path, roles={"aware": "sex"}, missing={"3": "dont_know"})
+    (tmp_path / "form.yaml").write_text(conversion.yaml_text, encoding="utf-8")
+    instrument = load_instrument(tmp_path / "form.yaml")
+    assert instrument.items["aware"].role == "sex"
+    assert [(m.kind, m.code) for m in instrument.item_scale("t1").missing] == [("dont_know", 3)]
+    assert instrument.item_scale("t1").values == (1, 2)
+    done = run_cli("instruments", "import-xlsform", str(path), "--roles", "aware=height", cwd=tmp_path)
+    assert done.returncode == 2 and "roles are sex, age" in done.stderr
