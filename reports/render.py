@@ -99,7 +99,7 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
                                f"{results.quality.speed_source}.")
     instruments = {i.id: i for i in study.instruments}
     context["reliability_tables"] = [table for k, r in results.reliability.items()
-                                     for table in (reliability_table(r, instruments[k], study.city_name),
+                                     for table in (reliability_table(r, instruments[k], study.city_name, study.data),
                                                    reliability_by_city_table(r, instruments[k], study.city_name))]
     context["reliability_notices"] = [*(n for r in results.reliability.values() for n in r.notes)]
     context["reliability_notices"] += [v for k, v in notices.items() if k.startswith("reliability_")]

@@ -153,24 +153,29 @@ class Table:
         return path
 
 
-def reliability_table(result: Any, instrument: Any, city_name: Callable[[str], str] = str) -> Table:
+def reliability_table(result: Any, instrument: Any, city_name: Callable[[str], str] = str, data: Any = None) -> Table:
     """Each scale pooled: n used (and left out by listwise deletion), alpha with its 95% CI, omega, the mean
-    inter-item r and, for two-item scales, Spearman-Brown."""
+    inter-item r, for two-item scales Spearman-Brown, and (given ``data``) the share of its answers missing."""
     rows = []
     excluded = 0
     for s in (s for s in result.scales if s.group is None):
         label = instrument.scales[s.scale].label.get(instrument.languages[0])
         excluded += s.n_excluded or 0
         ci = interval(*s.alpha_ci, bounded_values=True) if s.alpha_ci else ""
+        items = [i for i in instrument.scale_items(s.scale, result.options) if data is not None and i in data.columns]
+        missing = data[items].isna().to_numpy() if items else None
+        worst = f" (max {missing.mean(axis=0).max():.1%})" if missing is not None and len(items) > 1 else ""
         rows.append([label, str(s.k), str(s.n), f"{bounded(s.alpha)} {ci}".strip() if s.alpha is not None else "—",
                      "—" if s.k < 3 else bounded(s.omega_total), bounded(s.mean_inter_item_r),
-                     bounded(s.spearman_brown) if s.k == 2 else "—"])
+                     bounded(s.spearman_brown) if s.k == 2 else "—",
+                     f"{missing.mean():.1%}{worst}" if missing is not None else ""])
     note = ("Cronbach's α with Feldt's 95% CI; McDonald's ω total from a one-factor ML CFA (not identified with two "
             "items); r̄ the mean inter-item correlation; S-B the Spearman-Brown reliability of a two-item scale, "
             f"the recommended figure for it. {result.missing.capitalize()} deletion"
             + (f": {excluded} respondent-scale(s) with some answers were left out." if result.missing == "listwise" else "."))
+    note += " Missing: the share of the scale's answers left unanswered (don't know, refused, skipped), and its worst item."
     return Table(f"reliability_{instrument.id}", f"Reliability of the {instrument.id} scales", ["Scale", "k", "n", "α [95% CI]",
-                 "ω", "r̄", "S-B"], rows, note, ["k", "n"])
+                 "ω", "r̄", "S-B", "Missing"], rows, note, ["k", "n"])
 
 
 def reliability_by_city_table(result: Any, instrument: Any, city_name: Callable[[str], str] = str) -> Table:
