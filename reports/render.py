@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from axiosphere.reports.apa import bounded, number, p_value
 from axiosphere.reports.tables import (
-    Table, comparison_table, descriptives_table, html_text, invariance_table, latent_means_table,
+    Table, comparison_table, descriptives_table, html_text, invariance_table, latent_means_table, omnibus_table,
     reliability_by_city_table, reliability_table,
 )
 
@@ -24,18 +24,28 @@ if TYPE_CHECKING:
     from axiosphere.pipeline import InvarianceEntry, StudyResults
 
 REFERENCES = [
-    "Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate. JRSS B, 57, 289-300.",
-    "Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement invariance. SEM, 14, 464-504.",
-    "Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika, 16, 297-334.",
-    "Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for coefficient alpha. APM, 11, 93-103.",
-    "Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scand. J. Statistics, 6, 65-70.",
-    "Hubert, L., & Arabie, P. (1987). Evaluating order hypotheses within proximity matrices. Psych. Bulletin, 102, 172-178.",
+    "Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: A practical and powerful approach to "
+    "multiple testing. Journal of the Royal Statistical Society: Series B, 57(1), 289–300. "
+    "https://doi.org/10.1111/j.2517-6161.1995.tb02031.x",
+    "Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement invariance. Structural Equation "
+    "Modeling, 14(3), 464–504. https://doi.org/10.1080/10705510701301834",
+    "Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika, 16(3), 297–334. "
+    "https://doi.org/10.1007/BF02310555",
+    "Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for coefficient alpha. Applied "
+    "Psychological Measurement, 11(1), 93–103. https://doi.org/10.1177/014662168701100107",
+    "Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandinavian Journal of Statistics, 6(2), "
+    "65–70.",
+    "Hubert, L., & Arabie, P. (1987). Evaluating order hypotheses within proximity matrices. Psychological Bulletin, "
+    "102(1), 172–178. https://doi.org/10.1037/0033-2909.102.1.172",
     "McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.",
-    "Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. J. Stat. Softw., 48(2).",
-    "Schwartz, S. H. (2003). A proposal for measuring value orientations across nations. ESS Questionnaire "
-    "Development Package, ch. 7.",
-    "Schwartz, S. H., & Bardi, A. (2001). Value hierarchies across cultures. J. Cross-Cultural Psych., 32, 268-290.",
-    "Welch, B. L. (1951). On the comparison of several mean values. Biometrika, 38, 330-336.",
+    "Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. Journal of Statistical Software, 48(2), "
+    "1–36. https://doi.org/10.18637/jss.v048.i02",
+    "Schwartz, S. H. (2003). A proposal for measuring value orientations across nations. In Questionnaire development "
+    "package of the European Social Survey (ch. 7). European Social Survey.",
+    "Schwartz, S. H., & Bardi, A. (2001). Value hierarchies across cultures: Taking a similarities perspective. Journal "
+    "of Cross-Cultural Psychology, 32(3), 268–290. https://doi.org/10.1177/0022022101032003002",
+    "Welch, B. L. (1951). On the comparison of several mean values: An alternative approach. Biometrika, 38(3–4), "
+    "330–336. https://doi.org/10.1093/biomet/38.3-4.330",
 ]
 
 
@@ -94,6 +104,10 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
                                        str(r.speeding), str(r.excluded if exclusion.applied else 0)]
                                       for r in summary.itertuples()])
     screened = [i for i in study.instruments if i.id in exclusion.screened]
+    context["sample_table"] = sample_table(study)
+    context["weights_table"], weights_notice = weights_table(study)
+    if weights_notice:
+        notices["weights"] = weights_notice
     context["quality_text"] = (f"{exclusion.note[0].upper()}{exclusion.note[1:]}. "
                                f"Policy: {results.quality.policy.describe(screened)}; speed was judged from "
                                f"{results.quality.speed_source}.")
@@ -108,6 +122,7 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
     if results.comparison is not None:
         context["comparison_table"] = comparison_table(results.comparison, results.comparison_labels, study.city_name)
         context["descriptives_table"] = descriptives_table(results.comparison, results.comparison_labels, study.city_name)
+        context["omnibus_table"] = omnibus_table(results.comparison, results.comparison_labels)
         context["comparison_texts"] = _comparison_texts(results)
         if draw:
             context["figures"]["link_effects"] = _svg(figures.link_effects(results.comparison, results.comparison_labels,
@@ -157,6 +172,49 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
     return context
 
 
+def sample_table(study: Any) -> Table:
+    """Who was interviewed in each city: n analysed, share of women, age (mean and SD), as the sex and age roles say."""
+    data = study.data
+    sex = next((i.role_item("sex") for i in study.instruments if i.role_item("sex")), None)
+    age = next((i.role_item("age") for i in study.instruments if i.role_item("age")), None)
+    female = None
+    if sex is not None and sex.id in data.columns:
+        owner = next(i for i in study.instruments if sex.id in i.items)
+        female = next((p.value for p in owner.response_scales[sex.scale].points if p.name == "female"), None)
+    rows = []
+    for city, part in data.groupby("city", sort=True):
+        row = [study.city_name(str(city)), str(len(part))]
+        row.append(f"{(part[sex.id] == female).mean():.0%}" if female is not None else "")
+        ages = part[age.id].dropna() if age is not None and age.id in part.columns else None
+        row.append(f"{ages.mean():.1f} ({ages.std():.1f})" if ages is not None and len(ages) > 1 else "")
+        rows.append(row)
+    return Table("sample", "Interviews analysed per city", ["City", "n", "Women", "Age M (SD)"], rows,
+                 "After the exclusions described below; women as recorded by the instrument's sex item.", ["n"])
+
+
+def weights_table(study: Any) -> tuple[Table | None, str]:
+    """Raking to each city's population margins (targets from study.yaml): design effect and effective n."""
+    from axiosphere.analysis.weights import rake
+    from axiosphere.instruments.errors import InputError
+
+    if study.design is None or not any(c.sex_margin or c.age_margin for c in study.cities.values()):
+        return None, "The study gives no population margins, so no weights were computed (the analyses are unweighted)."
+    try:
+        from axiosphere.survey.margins import margin_columns
+
+        _, frame, margins = margin_columns(study.source, study.data)
+        result = rake(frame, margins, by="city", unknown="keep")
+    except InputError as exc:
+        return None, f"Weights could not be computed: {exc}"
+    rows = [[study.city_name(str(r.group)), "yes" if r.raked else "no", str(r.n), f"{r.n_eff:.1f}", f"{r.deff_kish:.2f}",
+             f"{r.min:.2f}–{r.max:.2f}"] for r in result.diagnostics.itertuples()]
+    return Table("weights", "Weights raked to population margins (sex and age band)",
+                 ["City", "Raked", "n", "n eff", "deff", "Range"], rows,
+                 "Kish's design effect and effective n; cities without margins keep weight 1. The analyses in this "
+                 "report are unweighted; the weights are for descriptive estimates (analyze compare --weights).",
+                 ["n"]), ""
+
+
 def report_date(data: Any) -> datetime:
     """The report's date: SOURCE_DATE_EPOCH when set (reproducible builds), else the later of today and the end
     of fieldwork, so a report is never dated before the interviews it reports."""
@@ -176,9 +234,11 @@ def _number_tables(context: dict[str, Any]) -> None:
 
     shown = context["shown"]
     order: list[tuple[str, str | tuple[str, ...]]] = [
-        ("study", "cities_table"), ("study", "instruments_table"), ("quality", "quality_table"),
+        ("study", "cities_table"), ("study", "instruments_table"), ("quality", "sample_table"),
+        ("quality", "weights_table"), ("quality", "quality_table"),
         ("reliability", "reliability_tables"), ("invariance", "invariance"), ("comparisons", "comparison_table"),
-        ("comparisons", "descriptives_table"), ("maps", "hierarchy_table"), ("appendix", "appendix_table")]
+        ("comparisons", "omnibus_table"), ("comparisons", "descriptives_table"), ("maps", "hierarchy_table"),
+        ("appendix", "appendix_table")]
     n = 0
 
     def numbered(table: Table) -> Table:
@@ -189,7 +249,7 @@ def _number_tables(context: dict[str, Any]) -> None:
     for section, key in order:
         if key not in context:
             continue
-        if section not in shown:
+        if context[key] is None or section not in shown:
             continue
         if key == "reliability_tables":
             context[key] = [numbered(t) for t in context[key]]
@@ -335,8 +395,9 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
     tables: list[Table] = [context["cities_table"], context["quality_table"], *context["reliability_tables"],
                            *[item["table"] for item in context["invariance"]],
                            *[item["means"] for item in context["invariance"] if "means" in item]]
-    for key in ("comparison_table", "descriptives_table", "hierarchy_table"):
-        if key in context:
+    for key in ("sample_table", "weights_table", "comparison_table", "omnibus_table", "descriptives_table",
+                "hierarchy_table"):
+        if context.get(key) is not None:
             tables.append(context[key])
     written: list[Path] = []
     for table in tables:

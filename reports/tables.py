@@ -233,6 +233,16 @@ def comparison_table(comparison: Any, labels: dict[str, str], city_name: Callabl
                  ["t", "df", "p", "g"])
 
 
+def omnibus_table(comparison: Any, labels: dict[str, str]) -> Table:
+    """Welch's ANOVA across all cities with omega squared, p adjusted across scales."""
+    rows = [[labels.get(r.scale, r.scale), number(r.welch_F), number(r.df1, 0), number(r.df2, 1), p_value(r.p),
+             p_value(r.p_adj), bounded(r.omega_sq, 3)] for r in comparison.omnibus.itertuples()]
+    return Table("omnibus", "Differences across all cities (Welch's ANOVA)",
+                 ["Scale", "F", "df1", "df2", "p", f"p ({comparison.adjust})", "ω²"], rows,
+                 f"Welch's F for unequal variances; ω² from the classic one-way ANOVA; p adjusted ({comparison.adjust}) "
+                 "across the scales.", ["F", "df1", "df2", "p"])
+
+
 def descriptives_table(comparison: Any, labels: dict[str, str], city_name: Callable[[str], str] = str) -> Table:
     rows = [[labels.get(r.scale, r.scale), city_name(r.group), str(r.n), number(r.mean), number(r.sd), interval(r.ci_low, r.ci_high)]
             for r in comparison.descriptives.itertuples()]
