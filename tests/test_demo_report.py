@@ -257,3 +257,18 @@ def test_pdf_text_has_no_statistic_split_across_lines_and_is_reproducible(demo, 
     assert not re.search(r"\[[−\-.\d]+,\s*\n", text), "no interval split across lines"
     assert not re.search(r"(^|\s)\.\s*\n\s*\d", text), "no number split after its point"
     assert "Table 1" in text and "Seed" in text and "not set" not in text
+
+
+def test_the_readmes_invariance_and_map_commands_run_verbatim_on_a_demo_study(tmp_path):
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Measurement invariance and value maps", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line for line in section.splitlines() if line.startswith("axiosphere ") and "my-study" in line]
+    assert any(" map " in c for c in commands)
+    run_demo(tmp_path / "my-study", seed=2, scale=0.1, formats=("html",))
+    for command in commands:
+        done = run_cli(*shlex.split(command)[1:], cwd=tmp_path)
+        assert done.returncode == 0, (command, done.stderr)
+    assert (tmp_path / "figures" / "twin_network.pdf").is_file()
