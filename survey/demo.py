@@ -47,7 +47,8 @@ def generate(study: StudyDesign, store: Store, *, model: dict[str, Any] | None =
     """Interview every synthetic respondent of the model through the session; returns how many."""
     model = model or load_model()
     rng = random.Random(model["seed"] if seed is None else seed)
-    clock = SimulatedClock(rng, datetime(2026, 9, 7, 9, 0, tzinfo=timezone.utc))
+    first_day = datetime(2026, 9, 7, 9, 0, tzinfo=timezone.utc)
+    clock = SimulatedClock(rng, first_day)
     store.clock = clock
     respondents = ModelRespondents(study, model, rng)
     screen = ScriptedScreen(respondents.policy)
@@ -55,6 +56,7 @@ def generate(study: StudyDesign, store: Store, *, model: dict[str, Any] | None =
     plan = [(city, max(2, round(spec["n"] * scale))) for city, spec in model["cities"].items() if city in study.cities]
     total, done = sum(n for _, n in plan), 0
     for city, n in plan:
+        clock.time = first_day  # each city's team interviews in parallel, from the same first day
         for _ in range(n):
             respondents.draw(city)
             clock.next_interview(1.0 if respondents.speeder else max(2.0, rng.gauss(pace["mean"], pace["sd"])))
