@@ -10,8 +10,8 @@ interviews recorded instead of guessing them from codes.
 Example
 -------
 >>> import pandas as pd
->>> from axiosphere.instruments import resolve_instrument
->>> civic = resolve_instrument("civic-trust")
+>>> from axiosphere.instruments import bundled_names, resolve_instrument
+>>> civic = next(i for i in map(resolve_instrument, bundled_names()) if i.scales_about("trust"))
 >>> item = civic.scales[civic.rating_scales()[0]].items[0]
 >>> code = civic.item_scale(item).missing[0].code
 >>> frame, counts = recode_missing(pd.DataFrame({item: [3, code]}), [civic])

@@ -14,11 +14,11 @@ Every step follows the instrument, never the data:
 
 Example
 -------
->>> from axiosphere.instruments import resolve_instrument
+>>> from axiosphere.instruments import bundled_names, resolve_instrument
 >>> import pandas as pd
->>> pvq = resolve_instrument("pvq21")
->>> data = pd.DataFrame({i: [1, 6] for i in pvq.item_order() if pvq.items[i].type == "rating"})
->>> score(data, pvq).raw["power"].tolist()
+>>> values = next(i for i in map(resolve_instrument, bundled_names()) if i.circumplex is not None)
+>>> data = pd.DataFrame({i: [1, 6] for i in values.item_order() if values.items[i].type == "rating"})
+>>> score(data, values).raw[values.circumplex.order[0]].tolist()  # its scale says "more" is at 1
 [6.0, 1.0]
 """
 
@@ -117,7 +117,7 @@ def score(data: Any, instrument: Instrument, *, options: Mapping[str, str] | Non
     instrument
         The instrument whose scoring key is applied.
     options
-        Analysis options, e.g. ``{"hedonism": "self_enhancement"}``; defaults from the instrument.
+        Analysis options the instrument declares (``{option: choice}``); defaults from the instrument.
     centre
         ``"mrat"`` or ``"none"``; default: the instrument's own setting.
 

@@ -189,7 +189,7 @@ def value_map(data: Any, instrument: Any, *, by: str, links: Sequence[tuple[str,
               trust: Mapping[str, str] | None = None, trust_labels: Mapping[str, str] | None = None) -> ValueMap:
     """Compute the value circle, profiles, twin map and distances for the groups in ``by``.
 
-    ``trust`` maps names to score columns of ``data`` (e.g. ``{"generalised_trust": ...}``) whose
+    ``trust`` maps names to score columns of ``data`` (e.g. ``{"social_trust": "social_trust_score"}``) whose
     differences along each link are reported as trust gaps; ``trust_labels`` names them in figures.
     """
     import pandas as pd

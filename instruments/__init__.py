@@ -1,9 +1,9 @@
 """Instruments: the questionnaire model, its loader and validation, and the bundled instruments.
 
->>> from axiosphere.instruments import resolve_instrument
->>> pvq = resolve_instrument("pvq21")
->>> len(pvq.items), pvq.response_scales["likeness"].more_at
-(25, 'low')
+>>> from axiosphere.instruments import bundled_names, resolve_instrument
+>>> values = next(i for i in map(resolve_instrument, bundled_names()) if i.circumplex is not None)
+>>> len(values.circumplex.order), values.centring
+(10, 'mrat')
 """
 
 from axiosphere.instruments.conditions import Condition, ConditionError, parse_condition

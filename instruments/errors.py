@@ -22,7 +22,7 @@ class Problem:
     line
         1-based line number where known.
     field
-        Dotted path of the field, e.g. ``items.ipcrtiv.scale``; empty for the whole file.
+        Dotted path of the field, e.g. ``items.q1.scale``; empty for the whole file.
     message
         What is wrong and what was expected.
     """

@@ -2,10 +2,10 @@
 
 Example
 -------
->>> from axiosphere.instruments import load_instrument, bundled_path
->>> pvq = load_instrument(bundled_path("pvq21"))
->>> pvq.scale_items("conformity")
-('ipfrule', 'ipbhprp')
+>>> from axiosphere.instruments import bundled_names, bundled_path, load_instrument
+>>> instrument = load_instrument(bundled_path(bundled_names()[0]))
+>>> instrument.id == bundled_names()[0] and len(instrument.items) > 0
+True
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ def bundled_names() -> list[str]:
 
     Example
     -------
-    >>> bundled_names()
-    ['civic-trust', 'pvq21', 'twin-ties']
+    >>> all(bundled_path(name).is_file() for name in bundled_names())
+    True
     """
     return sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml"))
 
@@ -36,8 +36,9 @@ def resolve_instrument(name_or_path: str | Path, *, base_dir: Path | None = None
 
     Example
     -------
-    >>> resolve_instrument("civic-trust").scales["generalised_trust"].items
-    ('ppltrst', 'pplfair', 'pplhlp')
+    >>> first = bundled_names()[0]
+    >>> resolve_instrument(first).id == first
+    True
     """
     from axiosphere.instruments.load import load_instrument
 

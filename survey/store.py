@@ -14,10 +14,10 @@ Example
 >>> import tempfile, pathlib
 >>> store = Store.create(pathlib.Path(tempfile.mkdtemp()) / "responses.sqlite", study_id="demo")
 >>> uuid = store.start_interview(city="orsha", interviewer="iv1", language="ru", seed=7,
-...                              instruments=[("pvq21", "1.0.0", "abc")], item_order=["gndr"])
->>> store.answer(uuid, "gndr", 2, shown_at="2026-01-01T10:00:00+00:00")
+...                              instruments=[("neighbours", "1.0", "abc")], item_order=["q1"])
+>>> store.answer(uuid, "q1", 2, shown_at="2026-01-01T10:00:00+00:00")
 1
->>> store.current_answers(uuid)["gndr"].value
+>>> store.current_answers(uuid)["q1"].value
 2
 """
 

@@ -6,11 +6,12 @@
 from pathlib import Path
 
 from axiosphere.analysis.valuemap import value_map
-from axiosphere.instruments import resolve_instrument
+from axiosphere.instruments import bundled_names, resolve_instrument
 from axiosphere.reports.figures import draw_value_maps
 from axiosphere.survey.simulate import circumplex_answers
 
-pvq = resolve_instrument("pvq21")
+# The bundled instrument that declares a circular value structure.
+pvq = next(i for i in map(resolve_instrument, bundled_names()) if i.circumplex is not None)
 cities = {"orsha": (-0.2, 0.5), "smolensk": (0.0, 0.35), "tver": (0.35, 0.1), "minsk-mazowiecki": (0.2, -0.2),
           "bondeno": (0.5, -0.35)}
 data = circumplex_answers(pvq, cities, n=350, seed=7)
