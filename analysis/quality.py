@@ -190,8 +190,8 @@ def quality_flags(data: pd.DataFrame, instruments: Instrument | Sequence[Instrum
             straightline |= same >= straight_min
         if policy.min_sd is not None:
             straightline |= np.nan_to_num(spread, nan=np.inf) < policy.min_sd
-        longest_run = run if len(screened) == 1 else np.maximum(longest_run, run)
-        sd_within = spread if len(screened) == 1 else np.fmin(sd_within, spread)
+        longest_run = np.maximum(longest_run, run)
+        sd_within = np.fmin(sd_within, spread)  # the most uniform block; NaN only where no block has two answers
         if max_missing is not None:
             too_many |= missing_here > max_missing
         longest = np.maximum(longest, same)

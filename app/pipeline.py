@@ -96,6 +96,8 @@ def trust_columns(study: Study, frame: pd.DataFrame, plan: Plan | None = None) -
 
     Returns {name: column} and {name: label}.
     """
+    from axiosphere.analysis.scoring import score
+
     columns, labels = {}, {}
     for instrument in study.instruments:
         named = [*instrument.scales_about("trust"), *instrument.scales_about("twin_trust")]
@@ -104,10 +106,7 @@ def trust_columns(study: Study, frame: pd.DataFrame, plan: Plan | None = None) -
         named = [s for s in named if all(i in frame.columns for i in instrument.scale_items(s))]
         if not named:
             continue
-        options = {k: v for k, v in study.options.items() if k in instrument.options}
-        from axiosphere.analysis.scoring import score
-
-        raw = score(frame, instrument, options=options, centre="none").raw
+        raw = score(frame, instrument, options=_options(study, instrument), centre="none").raw
         for name in named:
             frame[f"_{name}"] = raw[name]
             columns[name] = f"_{name}"

@@ -247,9 +247,7 @@ def _number_tables(context: dict[str, Any]) -> None:
         return replace(table, number=n)
 
     for section, key in order:
-        if key not in context:
-            continue
-        if context[key] is None or section not in shown:
+        if context.get(key) is None or section not in shown:
             continue
         if key == "reliability_tables":
             context[key] = [numbered(t) for t in context[key]]

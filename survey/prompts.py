@@ -53,6 +53,11 @@ def shortcut_keys(options: Sequence[Option]) -> list[str]:
     return keys
 
 
+def both(option: Option) -> str:
+    """An answer's label, with the second language's after a dot where the interview shows two."""
+    return (option.label or str(option.value)) + (f" · {option.label2}" if option.label2 else "")
+
+
 def fit(header: str, width: int) -> str:
     """A header line within ``width``: the instrument's title (before " · ") is shortened first.
 
@@ -177,9 +182,7 @@ class ChoiceView(View):
             return self._compact(width)
         out = []
         for n, (option, key) in enumerate(zip(self.options, self.keys)):
-            label = option.label or str(option.value)
-            if option.label2:
-                label += f" · {option.label2}"
+            label = both(option)
             mark = "▶" if n == self.selected else " "
             note = f"   ({ui('current', self.language)})" if n == self.current and n != self.selected else ""
             text = wrap(f"{key:>2}  {label}{note}", width - 3)
@@ -190,25 +193,16 @@ class ChoiceView(View):
 
     def _compact(self, width: int) -> list[tuple[str, str]]:
         # A long rating scale with labels at its ends only: the points on one row, the anchors below.
-        cells = []
-        for n, (option, key) in enumerate(zip(self.options, self.keys)):
-            if option.missing:
-                continue
-            cells.append((f"[{option.value}]" if n == self.selected else f" {option.value} ", n == self.selected))
-        row: list[tuple[str, str]] = [("", "  ")]
-        for text, chosen in cells:
-            row.append(("reverse bold" if chosen else "", text))
-            row.append(("", " "))
-        out: list[tuple[str, str]] = [("", "".join(t for _, t in row))]
+        points = "".join(f"[{o.value}] " if n == self.selected else f" {o.value}  "
+                         for n, o in enumerate(self.options) if not o.missing)
+        out: list[tuple[str, str]] = [("", "  " + points.rstrip())]
         for option in self.options:
             if option.label and not option.missing:
-                label = option.label + (f" · {option.label2}" if option.label2 else "")
-                out.extend(("", line) for line in wrap(f"{option.value} = {label}", width, "     "))
+                out.extend(("", line) for line in wrap(f"{option.value} = {both(option)}", width, "     "))
         for n, (option, key) in enumerate(zip(self.options, self.keys)):
             if option.missing:
-                label = option.label + (f" · {option.label2}" if option.label2 else "")
                 mark = "▶" if n == self.selected else " "
-                out.append(("reverse bold" if n == self.selected else "", f" {mark} {key:>2}  {label}"))
+                out.append(("reverse bold" if n == self.selected else "", f" {mark} {key:>2}  {both(option)}"))
         return out
 
 
@@ -246,8 +240,7 @@ class MultiView(View):
         out = []
         for n, (option, key) in enumerate(zip(self.options, self.keys)):
             box = "[x]" if n in self.ticked else "[ ]"
-            label = option.label + (f" · {option.label2}" if option.label2 else "")
-            out.append(("bold" if n in self.ticked else "", f" {box} {key:>2}  {label}"))
+            out.append(("bold" if n in self.ticked else "", f" {box} {key:>2}  {both(option)}"))
         return out
 
 
@@ -259,10 +252,9 @@ class EntryView(View):
         self.question = question
         self.number = question.type == "number"
         self.missing = {MISSING_KEYS[o.missing]: o for o in question.options if o.missing}
-        self.chosen_missing: Option | None = None
         default = question.default
         by_code = {o.value: o for o in question.options if o.missing}
-        self.chosen_missing = by_code.get(default) if default is not None else None
+        self.chosen_missing: Option | None = by_code.get(default) if default is not None else None
         self.buffer = "" if default is None or self.chosen_missing else _format(default)
         self.hint_keys = ("keys_number",) if self.number else ("keys_text",)
 
@@ -322,8 +314,7 @@ class EntryView(View):
         shown = self.chosen_missing.label if self.chosen_missing else self.buffer
         out: list[tuple[str, str]] = [("bold", f" ▶ {shown}▏")]
         for key, option in self.missing.items():
-            label = option.label + (f" · {option.label2}" if option.label2 else "")
-            out.append(("", f"   {key:>2}  {label}"))
+            out.append(("", f"   {key:>2}  {both(option)}"))
         return out
 
     def hint(self) -> str:
