@@ -62,6 +62,9 @@ def build_table(study: StudyDesign, store: Store, *, include_incomplete: bool = 
     used = {uuid: [f"{i}@{v}#{h[:8]}" for i, v, h in specs] for uuid, specs in store.instruments_used().items()}
     paused = store.paused_seconds()
     columns = list(_META) + _item_columns(study, {item for a in answers.values() for item in a})
+    # Options filled with the city's twin towns: an option that is not one of this city's twins was never offered.
+    twin_items = {i for instrument in study.instruments for i, item in instrument.items.items() if item.options_from == "twins"}
+    twin_codes = {city: {n + 1 for n, c in enumerate(study.cities) if c in study.twins(city)} for city in study.cities}
     rows = []
     for r in records:
         row: dict[str, Any] = {
@@ -72,7 +75,7 @@ def build_table(study: StudyDesign, store: Store, *, include_incomplete: bool = 
         }
         mine = answers.get(r.uuid, {})
         for column in columns[len(_META):]:
-            row[column.name] = _cell(column, mine, study, r.city)
+            row[column.name] = _cell(column, mine, twin_items, twin_codes.get(r.city, set()))
         rows.append(row)
     frame = pd.DataFrame(rows, columns=[c.name for c in columns])
     # Number items whose answers are all whole (ages, years) are integers: 45, not 45.0 (F8.0 in SPSS).
@@ -145,14 +148,13 @@ def _item_column(instrument: Instrument, item_id: str, text: str) -> Column:
     return Column(item_id, _short(text), "item", "integer", values, missing, instrument.id, item_id, measure, text)
 
 
-def _cell(column: Column, answers: dict[str, tuple[Any, str | None]], study: StudyDesign, city: str) -> Any:
+def _cell(column: Column, answers: dict[str, tuple[Any, str | None]], twin_items: set[str], offered: set[int]) -> Any:
     if column.kind == "option":
         if column.item not in answers:
             return None
         code = int(column.name.rsplit("_", 1)[1])
-        item = next(i.items[column.item] for i in study.instruments if column.item in i.items)
-        if item.options_from == "twins" and code not in {n + 1 for n, c in enumerate(study.cities) if c in study.twins(city)}:
-            return None  # not a twin of this city: the option was never offered
+        if column.item in twin_items and code not in offered:
+            return None
         return int(code in (answers[column.item][0] or []))
     value = answers.get(column.name, (None, None))[0]
     return value
