@@ -14,9 +14,13 @@ from axiosphere.survey.store import Store
 from axiosphere.survey.study import StudyDesign, init_study, load_study
 
 
-def mini_study(folder: Path) -> StudyDesign:
+def mini_study(folder: Path, *, scales: str = "", items: str = "") -> StudyDesign:
+    """The mini study; ``scales`` (response scales, YAML) and ``items`` (items asked before t2) are added."""
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(DATA / "mini.yaml", folder / "mini.yaml")
+    text = (DATA / "mini.yaml").read_text(encoding="utf-8")
+    text = text.replace("  sex:\n    kind: choice", scales + "  sex:\n    kind: choice")
+    text = text.replace("      - {id: t2,", items + "      - {id: t2,")
+    (folder / "mini.yaml").write_text(text, encoding="utf-8")
     shutil.copy(DATA / "mini-study.yaml", folder / "study.yaml")
     return load_study(folder)
 

@@ -128,24 +128,16 @@ def test_exports_of_one_name_keep_their_own_codebooks_and_labels_name_placeholde
 
 
 def test_multi_items_export_their_own_options_and_duration_leaves_out_pauses(tmp_path):
-    import shutil
-
-    from conftest import DATA
+    from fieldwork_helpers import mini_study
     from axiosphere.survey.interview import Flow
     from axiosphere.survey.session import resume, start
     from axiosphere.survey.simulate import ScriptedScreen
-    from axiosphere.survey.study import load_study
 
-    text = (DATA / "mini.yaml").read_text(encoding="utf-8")
-    text = text.replace("  sex:\n    kind: choice", "  helps:\n    kind: choice\n    points:\n"
-                        "      - {value: 1, label: {en: Shopping, ru: Покупки}}\n"
-                        "      - {value: 2, label: {en: Repairs, ru: Ремонт}}\n"
-                        "      - {value: 3, label: {en: Children, ru: Дети}}\n  sex:\n    kind: choice")
-    text = text.replace("      - {id: t2,", "      - {id: helped, type: multi, scale: helps, text: {en: \"Help given\", "
-                                          "ru: \"Помощь\"}}\n      - {id: t2,")
-    (tmp_path / "mini.yaml").write_text(text, encoding="utf-8")
-    shutil.copy(DATA / "mini-study.yaml", tmp_path / "study.yaml")
-    study = load_study(tmp_path)
+    study = mini_study(tmp_path, scales="  helps:\n    kind: choice\n    points:\n"
+                                        "      - {value: 1, label: {en: Shopping, ru: Покупки}}\n"
+                                        "      - {value: 2, label: {en: Repairs, ru: Ремонт}}\n"
+                                        "      - {value: 3, label: {en: Children, ru: Дети}}\n",
+                       items="      - {id: helped, type: multi, scale: helps, text: {en: \"Help given\", ru: \"Помощь\"}}\n")
     ticks = {"helped": [1, 3]}
     calls = []
 

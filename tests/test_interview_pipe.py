@@ -175,14 +175,13 @@ def test_enter_without_a_selection_stores_nothing(mini):
 
 
 def test_a_text_answer_can_be_refused_with_tab_and_numbers_with_r(tmp_path):
-    text = (DATA / "mini.yaml").read_text(encoding="utf-8")
-    text = text.replace("      - {id: t2,", "      - id: note\n        type: text\n        text: {en: \"Anything else?\", ru: \"Что-то ещё?\"}\n"
-                        "        missing:\n          refused: {code: 99, label: {en: Refused, ru: Отказ}}\n"
-                        "      - {id: yrs, type: number, min: 0, max: 90, text: {en: \"Years?\", ru: \"Лет?\"},"
-                        " missing: {dont_know: {code: 98, label: {en: \"Don't know\", ru: Не знаю}}}}\n      - {id: t2,")
-    (tmp_path / "mini.yaml").write_text(text, encoding="utf-8")
-    shutil.copy(DATA / "mini-study.yaml", tmp_path / "study.yaml")
-    study = load_study(tmp_path)
+    from fieldwork_helpers import mini_study
+
+    study = mini_study(tmp_path, items="      - id: note\n        type: text\n"
+                                        "        text: {en: \"Anything else?\", ru: \"Что-то ещё?\"}\n"
+                                        "        missing:\n          refused: {code: 99, label: {en: Refused, ru: Отказ}}\n"
+                                        "      - {id: yrs, type: number, min: 0, max: 90, text: {en: \"Years?\", ru: \"Лет?\"},"
+                                        " missing: {dont_know: {code: 98, label: {en: \"Don't know\", ru: Не знаю}}}}\n")
     outcome, rows, _, _ = drive(study, "narva", ["y\r", "1\r", "2\r", "\t\r", "в\r", "2\r", "1\r", "f"])
     assert outcome.status == "complete"
     stored = {r[0]: (r[2], r[3]) for r in rows}
