@@ -289,6 +289,11 @@ def _from_file(path: Path, instruments: Any, design: StudyDesign | None) -> Stud
     chosen += [i for i in matching_instruments(frame.columns) if i.id not in {c.id for c in chosen}]
     answers, kinds = split_missing(frame, chosen)
     answers.attrs.clear()
+    recoded = int(kinds.notna().to_numpy().sum()) if len(kinds.columns) else 0
+    if chosen:
+        # Which instruments' codes were read as "don't know"/"refused" is said, not left to guess.
+        read_notes += (f"{path.name} was read with the missing codes of {', '.join(i.id for i in chosen)}: "
+                       f"{recoded} answer(s) recoded as don't know or refused",)
     if design is not None:
         cities = dict(design.cities)
         links, options, policy, source = design.links, dict(design.options), design.exclusions, design.file.name

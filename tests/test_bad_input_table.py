@@ -112,3 +112,12 @@ def test_cities_that_do_not_match_the_study_and_negative_margins_are_errors(file
     frame = pd.DataFrame({"sex": ["m", "f", "f", "m"]})
     with pytest.raises(InputError, match="must be shares or counts of zero or more"):
         rake(frame, {"sex": {"m": -0.2, "f": 1.2}})
+
+
+def test_a_files_missing_codes_are_recoded_with_a_note(tmp_path):
+    from axiosphere import open_study
+
+    pd.DataFrame({"ppltrst": [5, 88, 77, 3], "pplfair": [4, 5, 88, 2], "city": ["a", "a", "b", "b"]}).to_csv(
+        tmp_path / "ess.csv", index=False)
+    study = open_study(tmp_path / "ess.csv")
+    assert any("3 answer(s) recoded as don't know or refused" in n for n in study.notes("city"))
