@@ -29,7 +29,7 @@ def map_command(
     from axiosphere.analyze_cli import _instrument, _open
     from axiosphere.instruments.errors import InputError
     from axiosphere.pipeline import trust_columns
-    from axiosphere.reports.figures import draw_value_maps
+    from axiosphere.reports.figures import draw_value_maps, palette
 
     formats = [f.strip() for f in format.split(",") if f.strip()]
     bad = [f for f in formats if f not in ("pdf", "svg", "png")]
@@ -57,7 +57,10 @@ def map_command(
     options = {k: v for k, v in study.options.items() if k in chosen.options}
     result = value_map(frame, chosen, by=by, links=pairs, kind=kind, n_perm=permutations, trust=trust, trust_labels=labels,
                        seed=seed, options=options)
-    written = draw_value_maps(result, out, links=pairs, hubs=hubs, formats=formats)
+    # The study's display names and its one colour and marker a city, as in the report.
+    written = draw_value_maps(result, out, links=pairs, hubs=hubs, formats=formats,
+                              names={c: study.city_name(c) for c in study.cities},
+                              colours=palette(list(study.cities)) if study.cities else None)
     if json:
         from axiosphere.instruments.output import print_json
 

@@ -58,12 +58,50 @@ def style() -> Iterator[Any]:
 
 
 def palette(groups: Sequence[str]) -> dict[str, tuple[Any, str]]:
-    """A colour and a marker per group; groups in alphabetical order, so every figure agrees."""
+    """A colour and a marker per group, for every figure of a study: call it once with all the study's cities and
+    pass the result as ``colours=`` to each plot, so a city looks the same everywhere.
+
+    Hues come from seaborn's colour-blind palette; their lightness is then spread evenly (CIELUV L* 32 to 80, in the
+    hues' own order of lightness), so that in greyscale neighbouring greys differ by 48 / (n - 1) L*: at least 9 for
+    up to six cities. Beyond that the markers carry the distinction.
+
+    >>> colours = palette(["tver", "orsha"])
+    >>> colours["orsha"][1], colours["tver"][1]
+    ('o', 's')
+    """
     import seaborn as sns
+    from seaborn.external import husl
 
     ordered = sorted(set(groups))
-    colours = sns.color_palette("colorblind", max(len(ordered), 1))
-    return {g: (colours[n % len(colours)], MARKERS[n % len(MARKERS)]) for n, g in enumerate(ordered)}
+    hues = [husl.rgb_to_husl(*colour) for colour in sns.color_palette("colorblind", min(max(len(ordered), 1), 10))]
+    by_lightness = sorted(range(len(hues)), key=lambda k: hues[k][2])
+    lightness = np.linspace(32, 80, len(hues)) if len(hues) > 1 else [50.0]
+    colours = [None] * len(hues)
+    for rank, k in enumerate(by_lightness):
+        hue, saturation, _ = hues[k]
+        colours[k] = tuple(float(np.clip(c, 0, 1)) for c in husl.husl_to_rgb(hue, saturation, lightness[rank]))
+    # Colours repeat after ten; the marker sequence then shifts by one, so no two cities share both.
+    return {g: (colours[n % 10], MARKERS[(n + n // 10) % len(MARKERS)]) for n, g in enumerate(ordered)}
+
+
+def _colours(colours: Mapping[str, tuple[Any, str]] | None, groups: Sequence[str]) -> Mapping[str, tuple[Any, str]]:
+    """The study's colours when given and covering ``groups``, else a palette of ``groups`` alone."""
+    return colours if colours is not None and all(g in colours for g in groups) else palette(groups)
+
+
+def abbreviations(labels: Sequence[str]) -> list[str]:
+    """Each label cut to its shortest prefix of three or more letters that no other label shares, with a point.
+
+    >>> abbreviations(["Security", "Self-direction", "Stimulation", "Power"])
+    ['Sec.', 'Sel.', 'Sti.', 'Pow.']
+    """
+    out = []
+    for label in labels:
+        size = 3
+        while size < len(label) and any(o != label and o.startswith(label[:size]) for o in labels):
+            size += 1
+        out.append(label if size >= len(label) - 1 else label[:size] + ".")
+    return out
 
 
 def _name(names: Mapping[str, str] | None, group: str) -> str:
@@ -94,6 +132,8 @@ def plot_value_circle(result: Any, group: str = "pooled", *, ax: Any, names: Map
     """One group's MDS configuration of the values over the theoretical wedges, with Stress-1 and RTHOR."""
     from matplotlib.patches import Circle
 
+    from axiosphere.reports.labels import label_points
+
     order = list(result.order)
     points = result.circle[result.circle.group == group].set_index("value").loc[order, ["x", "y"]].to_numpy()
     centre = points.mean(axis=0)
@@ -109,12 +149,9 @@ def plot_value_circle(result: Any, group: str = "pooled", *, ax: Any, names: Map
                 [centre[1], centre[1] + 1.25 * radius * np.sin(boundary)], color="0.85", lw=0.6, zorder=0)
     ax.add_patch(Circle(centre, radius, fill=False, color="0.7", lw=0.6, ls="--", zorder=0))
     ax.scatter(points[:, 0], points[:, 1], s=14, color="0.15", zorder=3)
-    for value, (x, y), angle in zip(order, points, angles):
-        # Labels point away from the centre, so neighbours on the circle do not overlap.
-        dx, dy = np.cos(angle), np.sin(angle)
-        ax.annotate(result.label(value), (x, y), xytext=(5 * dx, 5 * dy), textcoords="offset points", fontsize=7,
-                    ha="left" if dx > 0.3 else "right" if dx < -0.3 else "center",
-                    va="bottom" if dy > 0.3 else "top" if dy < -0.3 else "center")
+    # Labels point away from the centre where that spot is free; in a crowded panel a label is abbreviated.
+    labels = [result.label(v) for v in order]
+    label_points(ax, points, labels, directions=angles, marker=2.5, short=abbreviations(labels))
     fit = result.fit.set_index("group").loc[group]
     label = "Pooled" if group == "pooled" else _name(names, group)
     detail = f"Stress-1 = {fit.stress1:.3f}".replace("0.", ".") if fit.stress1 == fit.stress1 else ""
@@ -150,11 +187,12 @@ def value_circle(result: Any, *, width: float = DOUBLE, names: Mapping[str, str]
 
 
 def plot_value_profiles(result: Any, *, ax: Any, groups: Sequence[str] | None = None,
-                        names: Mapping[str, str] | None = None) -> Any:
+                        names: Mapping[str, str] | None = None,
+                        colours: Mapping[str, tuple[Any, str]] | None = None) -> Any:
     """MRAT-centred value means with 95% CIs per city, values in their circular order."""
     profiles = result.profiles
     groups = list(groups or dict.fromkeys(profiles["group"]))
-    colours = palette(groups)
+    colours = _colours(colours, groups)
     order = list(result.order)
     step = 0.7 / max(len(groups), 1)
     for n, group in enumerate(groups):
@@ -164,18 +202,31 @@ def plot_value_profiles(result: Any, *, ax: Any, groups: Sequence[str] | None = 
         ax.errorbar(x, rows["mean"], yerr=[rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]], fmt=marker,
                     color=colour, ms=3.5, lw=0.8, capsize=1.5, label=_name(names, group))
     ax.axhline(0, color="0.6", lw=0.6)
-    ax.set_xticks(range(len(order)), [result.label(v) for v in order], rotation=60, ha="right")
+    # Upright labels where they would crowd at an angle (a narrow column).
+    steep = ax.figure.get_figwidth() / len(order) < 0.45
+    ax.set_xticks(range(len(order)), [result.label(v) for v in order], rotation=90 if steep else 60,
+                  ha="center" if steep else "right")
     ax.set_ylabel("Importance relative to own mean\n(MRAT-centred, 95% CI)")
-    ax.legend(frameon=False, ncol=min(len(groups), 3), loc="upper center", bbox_to_anchor=(0.5, -0.45))
+    ax.legend(frameon=False, ncol=_legend_columns(ax, [_name(names, g) for g in groups]), loc="upper center",
+              bbox_to_anchor=(0.5, -0.45))
     return ax
 
 
+def _legend_columns(ax: Any, labels: Sequence[str]) -> int:
+    """As many legend columns as fit the figure's width (7-pt text is about 0.055 in a character)."""
+    column = 0.055 * max(map(len, labels), default=1) + 0.4
+    return max(1, min(len(labels), int(ax.figure.get_figwidth() // column)))
+
+
 def value_profiles(result: Any, *, groups: Sequence[str] | None = None, width: float = DOUBLE,
-                   names: Mapping[str, str] | None = None) -> Any:
+                   names: Mapping[str, str] | None = None, colours: Mapping[str, tuple[Any, str]] | None = None) -> Any:
     """City value profiles in one panel (the circular radar panel is dropped: its radial axis misled)."""
     with style() as plt:
-        figure, ax = plt.subplots(figsize=(width, 3.2), layout="constrained")
-        plot_value_profiles(result, ax=ax, groups=groups, names=names)
+        groups = list(groups or dict.fromkeys(result.profiles["group"]))
+        long = max((len(_name(names, g)) for g in groups), default=1)
+        rows = np.ceil(len(groups) / max(1, int(width // (0.055 * long + 0.4))))
+        figure, ax = plt.subplots(figsize=(width, 2.6 + 0.14 * rows), layout="constrained")
+        plot_value_profiles(result, ax=ax, groups=groups, names=names, colours=colours)
     return figure
 
 
@@ -183,17 +234,18 @@ def value_profiles(result: Any, *, groups: Sequence[str] | None = None, width: f
 
 
 def plot_twin_map(result: Any, links: Sequence[tuple[str, str]] = (), *, ax: Any,
-                  names: Mapping[str, str] | None = None) -> Any:
+                  names: Mapping[str, str] | None = None, colours: Mapping[str, tuple[Any, str]] | None = None) -> Any:
     """Cities on the two higher-order dimensions with 95% ellipses; twin links coloured by value distance
     (the Euclidean distance between two cities' MRAT-centred value profiles)."""
     import matplotlib as mpl
     from matplotlib.patches import Ellipse
 
+    from axiosphere.reports.labels import label_points
+
     positions = result.positions.set_index("group")
-    colours = palette(list(positions.index))
+    colours = _colours(colours, list(positions.index))
     distances = result.distances
-    norm = mpl.colors.Normalize(vmin=0, vmax=max(float(distances["distance"].max()) if len(distances) else 1.0, 1e-9))
-    cmap = mpl.colormaps["cividis"]
+    norm, cmap = _distance_scale(distances)
     for row in distances.itertuples():
         a, b = positions.loc[row.a], positions.loc[row.b]
         ax.plot([a.x, b.x], [a.y, b.y], color=cmap(norm(row.distance)), lw=1.6, zorder=1)
@@ -206,32 +258,55 @@ def plot_twin_map(result: Any, links: Sequence[tuple[str, str]] = (), *, ax: Any
         ax.add_patch(Ellipse((row.x, row.y), 2 * scale * np.sqrt(values[1]), 2 * scale * np.sqrt(values[0]), angle=angle,
                              facecolor=(*colour, 0.18), edgecolor=colour, lw=0.8, zorder=2))
         ax.scatter([row.x], [row.y], color=colour, marker=marker, s=28, zorder=3, edgecolor="black", linewidth=0.4)
-        ax.annotate(_name(names, group), (row.x, row.y), xytext=(5, 4), textcoords="offset points", fontsize=7)
+    label_points(ax, positions[["x", "y"]].to_numpy(), [_name(names, g) for g in positions.index])
     ax.axhline(0, color="0.75", lw=0.6, zorder=0)
     ax.axvline(0, color="0.75", lw=0.6, zorder=0)
+    # No x tick at the lower-left corner, where its label would meet the lowest y tick's.
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=6, prune="lower"))
     (x_plus, x_minus), (y_plus, y_minus) = result.axes
     ax.set_xlabel(f"{result.label(x_minus)}  ←  →  {result.label(x_plus)}")
     ax.set_ylabel(f"{result.label(y_minus)}  ←  →  {result.label(y_plus)}")
     if len(distances):
-        ax.figure.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.8,
-                           label="Value distance (Euclidean, MRAT profiles)")
+        _distance_bar(ax, norm, cmap)
     return ax
 
 
+def _distance_scale(distances: Any) -> tuple[Any, Any]:
+    import matplotlib as mpl
+
+    top = max(float(distances["distance"].max()) if len(distances) else 1.0, 1e-9)
+    return mpl.colors.Normalize(vmin=0, vmax=top), mpl.colormaps["cividis"]
+
+
+def _distance_bar(ax: Any, norm: Any, cmap: Any) -> Any:
+    """The colour bar of value distance, which names and defines it; drawn as vectors (matplotlib rasterises a
+    bar of 50 or more colours)."""
+    import matplotlib as mpl
+
+    bar = ax.figure.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.8, location="bottom",
+                             aspect=30, label="Value distance (Euclidean distance\nbetween MRAT-centred value profiles)")
+    bar.solids.set_rasterized(False)
+    return bar
+
+
 def twin_map(result: Any, links: Sequence[tuple[str, str]] = (), *, width: float = SINGLE * 1.45,
-             names: Mapping[str, str] | None = None) -> Any:
+             names: Mapping[str, str] | None = None, colours: Mapping[str, tuple[Any, str]] | None = None) -> Any:
     """The twin map in one panel."""
     with style() as plt:
         figure, ax = plt.subplots(figsize=(width, width * 0.9), layout="constrained")
-        plot_twin_map(result, links, ax=ax, names=names)
+        plot_twin_map(result, links, ax=ax, names=names, colours=colours)
     return figure
 
 
 # -- the twin network -------------------------------------------------------------------------
 
 
-def plot_twin_network(result: Any, hubs: Sequence[str] = (), *, ax: Any, names: Mapping[str, str] | None = None) -> Any:
-    """The twin network: each link labelled with the value distance [95% CI] and the trust gaps."""
+def plot_twin_network(result: Any, hubs: Sequence[str] = (), *, ax: Any, names: Mapping[str, str] | None = None,
+                      colours: Mapping[str, tuple[Any, str]] | None = None) -> Any:
+    """The twin network: each link coloured by its value distance (the Euclidean distance between the two cities'
+    MRAT-centred value profiles, defined on the colour bar) and labelled with it [95% CI] and the trust gaps."""
+    from axiosphere.reports.labels import label_points
+
     distances = result.distances
     cities = list(dict.fromkeys(list(distances["a"]) + list(distances["b"]))) or list(result.positions["group"])
     centre = [c for c in hubs if c in cities][:1] or [max(cities, key=lambda c: int((distances[["a", "b"]] == c).sum().sum()))]
@@ -239,49 +314,59 @@ def plot_twin_network(result: Any, hubs: Sequence[str] = (), *, ax: Any, names: 
     place = {centre[0]: (0.0, 0.0)}
     for n, city in enumerate(others):
         angle = np.pi / 2 + 2 * np.pi * n / max(len(others), 1)
-        place[city] = (1.9 * np.cos(angle), np.sin(angle))  # wider than tall: room for the link labels
-    colours = palette(cities)
+        place[city] = (1.5 * np.cos(angle), 0.9 * np.sin(angle))  # wider than tall: room for the link labels
+    colours = _colours(colours, cities)
+    norm, cmap = _distance_scale(distances)
     gaps = [c for c in distances.columns if c.endswith("_gap")]
+    middles, texts, short, directions = [], [], [], []
     for row in distances.itertuples():
         (x1, y1), (x2, y2) = place[row.a], place[row.b]
-        ax.plot([x1, x2], [y1, y2], color="0.4", lw=1.2, zorder=1)
-        text = f"d = {row.distance:.2f} [{row.ci_low:.2f}, {row.ci_high:.2f}]"
+        ax.plot([x1, x2], [y1, y2], color=cmap(norm(row.distance)), lw=2.0, zorder=1)
+        text = f"Distance {row.distance:.2f} [{row.ci_low:.2f}, {row.ci_high:.2f}]"
+        short.append(f"{row.distance:.2f}")
         for gap in gaps:
             name = gap.removesuffix("_gap")
             value = getattr(row, gap)
             text += f"\n{result.label(name) if name in result.labels else name.replace('_', ' ')} gap {value:+.2f}".replace("-", "−")
-        ax.annotate(text, (x1 + 0.5 * (x2 - x1), y1 + 0.5 * (y2 - y1)), fontsize=7, ha="center", va="center",
-                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.8", "lw": 0.5})
-    for city, (x, y) in place.items():
-        colour, marker = colours[city]
-        ax.scatter([x], [y], s=160, color=colour, marker=marker, edgecolor="black", linewidth=0.5, zorder=3)
-        ax.annotate(_name(names, city), (x, y), xytext=(0, 11), textcoords="offset points", ha="center", fontsize=8,
-                    weight="bold")
+        middles.append((x1 + 0.5 * (x2 - x1), y1 + 0.5 * (y2 - y1)))
+        texts.append(text)
+        directions.append(np.arctan2(x1 - x2, y2 - y1))  # across the link
     ax.set_xlim(-2.4, 2.4)
     ax.set_ylim(-1.3, 1.35)
+    for city, (x, y) in place.items():
+        colour, marker = colours[city]
+        ax.scatter([x], [y], s=120, color=colour, marker=marker, edgecolor="black", linewidth=0.5, zorder=3)
+    outward = [np.pi / 2] + [np.arctan2(y, x) for x, y in list(place.values())[1:]]
+    label_points(ax, list(place.values()), [_name(names, c) for c in place], directions=outward, marker=6.5,
+                 weight="bold")
+    label_points(ax, middles, texts, directions=directions, gap=3.0, marker=0.0, short=short,
+                 bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.8", "lw": 0.5})
     ax.axis("off")
+    if len(distances):
+        _distance_bar(ax, norm, cmap)
     return ax
 
 
 def twin_network(result: Any, hubs: Sequence[str] = (), *, width: float = DOUBLE,
-                 names: Mapping[str, str] | None = None) -> Any:
+                 names: Mapping[str, str] | None = None, colours: Mapping[str, tuple[Any, str]] | None = None) -> Any:
     """The twin network in one panel (d: Euclidean distance between MRAT-centred value profiles)."""
     with style() as plt:
-        figure, ax = plt.subplots(figsize=(width * 0.85, width * 0.75))
-        plot_twin_network(result, hubs, ax=ax, names=names)
+        figure, ax = plt.subplots(figsize=(width, width * 0.8), layout="constrained")
+        plot_twin_network(result, hubs, ax=ax, names=names, colours=colours)
     return figure
 
 
 def draw_value_maps(result: Any, folder: str | Path, *, links: Sequence[tuple[str, str]] = (), hubs: Sequence[str] = (),
-                    formats: Sequence[str] = ("pdf", "svg", "png"), names: Mapping[str, str] | None = None
-                    ) -> dict[str, list[Path]]:
+                    formats: Sequence[str] = ("pdf", "svg", "png"), names: Mapping[str, str] | None = None,
+                    colours: Mapping[str, tuple[Any, str]] | None = None) -> dict[str, list[Path]]:
     """Every value-map figure, saved in ``folder``."""
     out = {"value_circle": save(value_circle(result, names=names), folder, "value_circle", formats),
-           "value_profiles": save(value_profiles(result, names=names), folder, "value_profiles", formats)}
+           "value_profiles": save(value_profiles(result, names=names, colours=colours), folder, "value_profiles", formats)}
     if len(result.positions) and result.axes:
-        out["twin_map"] = save(twin_map(result, links, names=names), folder, "twin_map", formats)
+        out["twin_map"] = save(twin_map(result, links, names=names, colours=colours), folder, "twin_map", formats)
     if len(result.distances):
-        out["twin_network"] = save(twin_network(result, hubs, names=names), folder, "twin_network", formats)
+        out["twin_network"] = save(twin_network(result, hubs, names=names, colours=colours), folder, "twin_network",
+                                   formats)
     return out
 
 
@@ -289,12 +374,20 @@ def draw_value_maps(result: Any, folder: str | Path, *, links: Sequence[tuple[st
 
 
 def plot_link_effects(comparison: Any, labels: Mapping[str, str] | None = None, *, ax: Any,
-                      names: Mapping[str, str] | None = None) -> Any:
-    """Hedges' g with 95% CI for every scale and twin link (a forest plot); filled markers where adjusted p < .05."""
+                      names: Mapping[str, str] | None = None, colours: Mapping[str, tuple[Any, str]] | None = None) -> Any:
+    """Hedges' g with 95% CI for every scale and twin link (a forest plot); filled markers where adjusted p < .05.
+
+    A link takes the colour and marker of its second city (the twin of a hub), as in the other figures; when one
+    city is the second of several links, links take colours of their own."""
     labels = labels or {}
     pairs = comparison.pairs
     keys = list(dict.fromkeys(zip(pairs["a"], pairs["b"])))
-    colours = palette([f"{a}|{b}" for a, b in keys])
+    twins = [b for _, b in keys]
+    if len(set(twins)) == len(twins):
+        by_twin = _colours(colours, twins)
+        colours = {f"{a}|{b}": by_twin[b] for a, b in keys}
+    else:
+        colours = palette([f"{a}|{b}" for a, b in keys])
     scales = list(dict.fromkeys(pairs["scale"]))
     step = 0.8 / max(len(keys), 1)
     for k, (a, b) in enumerate(keys):
@@ -317,11 +410,11 @@ def plot_link_effects(comparison: Any, labels: Mapping[str, str] | None = None, 
 
 
 def link_effects(comparison: Any, labels: Mapping[str, str] | None = None, *, width: float = DOUBLE,
-                 names: Mapping[str, str] | None = None) -> Any:
+                 names: Mapping[str, str] | None = None, colours: Mapping[str, tuple[Any, str]] | None = None) -> Any:
     """The forest plot of twin-link effects in one panel."""
     scales = comparison.pairs["scale"].nunique()
     links = len(comparison.pairs[["a", "b"]].drop_duplicates())
     with style() as plt:
         figure, ax = plt.subplots(figsize=(width, max(2.2, 0.32 * scales * max(1, links) / 2 + 1)), layout="constrained")
-        plot_link_effects(comparison, labels, ax=ax, names=names)
+        plot_link_effects(comparison, labels, ax=ax, names=names, colours=colours)
     return figure

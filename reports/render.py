@@ -74,6 +74,7 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
     study, data = results.study, results.data
     notices = dict(results.notices)
     names = {c: study.city_name(c) for c in study.cities}
+    colours = figures.palette(list(study.cities))  # one colour and marker a city, in every figure
     cities = [[c.display_name("en"), c.country, c.language, str(int((data["city"] == c.id).sum())),
                ", ".join(study.city_name(t) for t in study.twins(c.id))] for c in study.cities.values()
               if (data["city"] == c.id).any()]
@@ -126,7 +127,7 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
         context["comparison_texts"] = _comparison_texts(results)
         if draw:
             context["figures"]["link_effects"] = _svg(figures.link_effects(results.comparison, results.comparison_labels,
-                                                                           names=names))
+                                                                           names=names, colours=colours))
     else:
         notices.setdefault("comparisons", "Comparisons could not be computed.")
     if results.valuemap is not None:
@@ -134,11 +135,12 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
         links = [(r.a, r.b) for r in vm.distances.itertuples()]
         if draw:
             context["figures"].update({"value_circle": _svg(figures.value_circle(vm, names=names)), "value_profiles":
-                                       _svg(figures.value_profiles(vm, names=names))})
+                                       _svg(figures.value_profiles(vm, names=names, colours=colours))})
             if len(vm.positions) and vm.axes:
-                context["figures"]["twin_map"] = _svg(figures.twin_map(vm, links, names=names))
+                context["figures"]["twin_map"] = _svg(figures.twin_map(vm, links, names=names, colours=colours))
         if draw and len(vm.distances):
-            context["figures"]["twin_network"] = _svg(figures.twin_network(vm, study.hubs(), names=names))
+            context["figures"]["twin_network"] = _svg(figures.twin_network(vm, study.hubs(), names=names,
+                                                                                     colours=colours))
         mapped = study.instrument(results.valuemap_instrument)
         source = mapped.circumplex.baseline_source if mapped.circumplex and mapped.circumplex.baseline_source else "none declared"
         context["hierarchy_table"] = Table(
@@ -404,14 +406,14 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
         written.append(table.to_docx(folder / f"{table.name}.docx", dated=report_date(results.data)))
+    names = {c: results.study.city_name(c) for c in results.study.cities}
+    colours = figures.palette(list(results.study.cities))
     if results.comparison is not None:
-        names = {c: results.study.city_name(c) for c in results.study.cities}
-        written.extend(figures.save(figures.link_effects(results.comparison, results.comparison_labels, names=names),
-                                    folder / "figures", "link_effects"))
+        written.extend(figures.save(figures.link_effects(results.comparison, results.comparison_labels, names=names,
+                                                         colours=colours), folder / "figures", "link_effects"))
     if results.valuemap is not None:
         links = [(r.a, r.b) for r in results.valuemap.distances.itertuples()]
-        names = {c: results.study.city_name(c) for c in results.study.cities}
         for paths in figures.draw_value_maps(results.valuemap, folder / "figures", links=links,
-                                             hubs=results.study.hubs(), names=names).values():
+                                             hubs=results.study.hubs(), names=names, colours=colours).values():
             written.extend(paths)
     return written

@@ -15,7 +15,7 @@ _LATEX = (("χ²", r"$\chi^2$"), ("α", r"$\alpha$"), ("ω", r"$\omega$"), ("ρ"
           ("≥", r"$\geq$"), ("≤", r"$\leq$"), ("−", r"$-$"), ("r̄", r"$\bar{r}$"), ("–", "--"), ("—", "---"),
           ("…", r"\ldots{}"), ("\u00a0", "~"))
 _MINUS = re.compile(r"(?<![\w.])-(?=[\d.])")
-_OPERATOR = re.compile(r" ?(<|=|>|≤|≥) (?=[\d.−])")
+_OPERATOR = re.compile(r"( ?)(<|=|>|≤|≥) (?=[\d.−])")
 _BRACKET = re.compile(r"\[[^\]]*\]")
 # Statistics in running text that must not break across lines: "p < .001", "t(182.3) = 2.45", "[.12, .34]".
 _STATISTIC = re.compile(r"(?:\w+(?:\([\d.]+\))?\u00a0)?[<=>≤≥]\u00a0[−\d.]+|\[[^\]]*\]")
@@ -28,8 +28,18 @@ def display(text: str) -> str:
     't~=~−2.35, p~<~.001, 95% CI [−0.12,~0.48]'
     """
     text = _MINUS.sub("−", str(text))
-    text = _OPERATOR.sub(lambda m: "\u00a0" + m.group(1) + "\u00a0", text)
+    text = _OPERATOR.sub(lambda m: "\u00a0" * len(m.group(1)) + m.group(2) + "\u00a0", text)
     return _BRACKET.sub(lambda m: m.group(0).replace(", ", ",\u00a0"), text)
+
+
+def decimal_split(text: str) -> tuple[str, str, str]:
+    """A cell split at its first decimal point, for aligning a column on it: (before, point, after).
+
+    >>> decimal_split("< .001"), decimal_split("[−0.12, 0.48]"), decimal_split("—")
+    (('< ', '.', '001'), ('[−0', '.', '12, 0.48]'), ('—', '', ''))
+    """
+    match = re.search(r"\.(?=\d)", text)
+    return (text[:match.start()], ".", text[match.end():]) if match else (text, "", "")
 
 
 def html_text(text: str) -> Any:
@@ -91,9 +101,24 @@ class Table:
                 text = text.replace(char, latex)
             return text
 
-        header = " & ".join(rf"\textit{{{cell(c)}}}" if c in self.italic else cell(c) for c in self.columns)
-        body = "\n".join(" & ".join(cell(c) for c in row) + r" \\" for row in self.rows)
-        tabular = (f"\\begin{{tabular}}{{@{{}}l{'r' * (len(self.columns) - 1)}@{{}}}}\n\\toprule\n{header} \\\\\n"
+        # Decimal alignment without siunitx or dcolumn (neither copes with "< .001" or "[.12, .34]", and siunitx
+        # is not in every TeX installation): each number column is two, split at the first decimal point.
+        words = self.text_columns
+
+        def head(n: int, name: str) -> str:
+            text = rf"\textit{{{cell(name)}}}" if name in self.italic else cell(name)
+            return text if n in words else rf"\multicolumn{{2}}{{c}}{{{text}}}"
+
+        def body_cell(n: int, value: str) -> str:
+            if n in words:
+                return cell(value)
+            whole, point, fraction = decimal_split(display(value))
+            return f"{cell(whole)} & {cell(point + fraction)}"
+
+        header = " & ".join(head(n, c) for n, c in enumerate(self.columns))
+        body = "\n".join(" & ".join(body_cell(n, c) for n, c in enumerate(row)) + r" \\" for row in self.rows)
+        spec = "".join("l" if n in words else "r@{}l" for n in range(len(self.columns)))
+        tabular = (f"\\begin{{tabular}}{{@{{}}{spec}@{{}}}}\n\\toprule\n{header} \\\\\n"
                    f"\\midrule\n{body}\n\\bottomrule\n\\end{{tabular}}")
         note = (f"\\par\\smallskip\n{{\\raggedright\\small\\textit{{Note.}} {cell(self.note)}\\par}}\n" if self.note else "")
         return (f"% {self.label}. Needs \\usepackage{{booktabs}} and \\usepackage{{graphicx}}.\n"
@@ -103,9 +128,11 @@ class Table:
 
     def to_docx(self, path: Any, *, dated: Any = None) -> Any:
         """An APA table in Word: "Table N" in bold and the title in italics above, rules above and below the header
-        and below the last row only, the header row repeated on every page, numbers right-aligned."""
+        and below the last row only, the header row repeated on every page, numbers aligned on the decimal point by a
+        decimal tab stop, column widths from their content."""
         from docx import Document
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+        from docx.shared import Inches
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
@@ -116,7 +143,7 @@ class Table:
         document.add_paragraph().add_run(self.label).bold = True
         document.add_paragraph().add_run(self.caption).italic = True
         grid = document.add_table(rows=1, cols=len(self.columns))
-        grid.autofit = True
+        grid.autofit = False
 
         def rule(cell: Any, side: str, size: int) -> None:
             borders = cell._tc.get_or_add_tcPr().first_child_found_in("w:tcBorders")
@@ -128,6 +155,7 @@ class Table:
                 edge.set(qn(key), value)
             borders.append(edge)
 
+        words = self.text_columns
         header = grid.rows[0]
         repeat = OxmlElement("w:tblHeader")
         repeat.set(qn("w:val"), "true")
@@ -135,14 +163,30 @@ class Table:
         for n, (cell, name) in enumerate(zip(header.cells, self.columns)):
             run = cell.paragraphs[0].add_run(name)
             run.italic = name in self.italic
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if n == 0 else WD_ALIGN_PARAGRAPH.RIGHT
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if n in words else WD_ALIGN_PARAGRAPH.CENTER
             rule(cell, "top", 12)
             rule(cell, "bottom", 6)
-        for row in self.rows:
-            cells = grid.add_row().cells
-            for n, (cell, value) in enumerate(zip(cells, row)):
-                cell.text = display(value)
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if n == 0 else WD_ALIGN_PARAGRAPH.RIGHT
+        for _ in self.rows:
+            grid.add_row()
+        shown = [[display(value) for value in row] for row in self.rows]
+        # Column widths from content, and for number columns a decimal tab stop, so that points line up: an
+        # average character of 10-pt Times is about 0.075 in wide; long words wrap at about two inches.
+        char, pad = 0.075, 0.1
+        for n, column in enumerate(zip(*shown) if shown else []):
+            parts = [decimal_split(value) for value in column]
+            before = max([len(b) for b, _, _ in parts] + [0])
+            after = max([len(p + a) for _, p, a in parts] + [0])
+            width = max(len(self.columns[n]), before + after if n not in words else min(max(map(len, column)), 28))
+            for cell in grid.columns[n].cells:
+                cell.width = Inches(pad * 2 + char * width)
+            decimal = Inches(pad + char * (width - after)) if n not in words else None
+            for value, cell in zip(column, grid.columns[n].cells[1:]):
+                paragraph = cell.paragraphs[0]
+                if decimal is None:
+                    paragraph.add_run(value)
+                else:
+                    paragraph.paragraph_format.tab_stops.add_tab_stop(decimal, WD_TAB_ALIGNMENT.DECIMAL)
+                    paragraph.add_run("\t" + value)
         for cell in grid.rows[-1].cells:
             rule(cell, "bottom", 12)
         if self.note:
