@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from axiosphere.analysis.threads import one_blas_thread
 from axiosphere.instruments.errors import InputError
 
 
@@ -56,6 +57,7 @@ def _objective(params: np.ndarray, S: np.ndarray, logdet_s: float) -> tuple[floa
     return float(value), np.concatenate([2 * g @ lam, np.diag(g)])
 
 
+@one_blas_thread
 def fit_one_factor(S: np.ndarray, *, n: int) -> OneFactorFit:
     """Fit ``x = lambda * f + e`` by ML to the biased covariance ``S`` of ``n`` respondents.
 

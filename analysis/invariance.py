@@ -34,6 +34,7 @@ from axiosphere.analysis.mgcfa import (
     GroupData, Model, build_slots, expected_information, fit_indices, fit_model, group_data, parse_model, slot_values,
     _objective,
 )
+from axiosphere.analysis.threads import one_blas_thread
 from axiosphere.instruments.errors import InputError
 
 if TYPE_CHECKING:
@@ -188,6 +189,7 @@ def _delta(new: dict[str, Any], old: dict[str, Any], cutoffs: dict[str, float]) 
     return delta, bool(holds)
 
 
+@one_blas_thread
 def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bool = False, partial: bool = True,
                            delta_cfi: float = 0.010, delta_rmsea: float = 0.015, max_free: int | None = None,
                            groups: Sequence[str] | None = None, reference: str | None = None) -> InvarianceResult:
@@ -308,6 +310,7 @@ def _latent_means(search: _Search, fit: Any, model: Model, names: list[str]) -> 
     return pd.DataFrame(rows)
 
 
+@one_blas_thread
 def latent_means(data: Any, model: str | Model, *, by: str, free: Sequence[tuple[str, str, str]] = (),
                  groups: Sequence[str] | None = None) -> Any:
     """Latent means (first group fixed at 0) and SEs under scalar invariance, with ``free``

@@ -29,6 +29,7 @@ from axiosphere.instruments.errors import InputError
 from axiosphere.instruments.model import Instrument
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 _STATA = {"d": "dont_know", "r": "refused"}
@@ -52,8 +53,12 @@ def split_missing(frame: pd.DataFrame, instruments: Iterable[Instrument]) -> tup
     The second frame has the same index and one column per recoded item, holding
     ``"dont_know"``, ``"refused"`` or missing.
     """
+    import numpy as np
     import pandas as pd
 
+    # Kinds as a categorical (one byte a cell, not an object pointer); the frame shallow-copied (copy-on-write):
+    # for a million interviews the whole-frame and object copies were most of the command's memory.
+    kind_type = pd.CategoricalDtype(["dont_know", "refused"])
     values: dict[str, Any] = {}
     kinds: dict[str, Any] = {}
     for instrument in instruments:
@@ -62,23 +67,45 @@ def split_missing(frame: pd.DataFrame, instruments: Iterable[Instrument]) -> tup
             if item_id not in frame.columns or item_id in values or (instrument.item_scale(item_id) is None and not codes):
                 continue
             column = frame[item_id]
-            kind = pd.Series(pd.NA, index=frame.index, dtype="object")
+            kind = np.full(len(frame), -1, dtype=np.int8)
             if column.dtype == object:  # Stata extended missing values read as letters
                 letters = column.map(lambda v: _STATA.get(v) if isinstance(v, str) else None)
-                kind = kind.where(letters.isna(), letters)
+                for code, name in enumerate(kind_type.categories):
+                    kind[(letters == name).to_numpy()] = code
                 column = column.where(letters.isna())
-            for code in codes:
-                hit = (column == code.code).fillna(False).to_numpy(dtype=bool)
-                if hit.any():
-                    kind[hit] = code.kind
-                    column = column.mask(hit)
-            # Analysis works on float64 with NaN for every non-answer (nullable Int64 from the store included).
-            values[item_id] = column.astype("float64")
-            kinds[item_id] = kind
-    out = frame.copy()
+            answers = column.to_numpy(dtype="float64", na_value=np.nan)
+            hits = [(answers == code.code, code.kind) for code in codes]
+            recoded = any(hit.any() for hit, _ in hits)
+            if recoded:
+                answers = answers.copy()
+                for hit, name in hits:
+                    kind[hit] = kind_type.categories.get_loc(name)
+                    answers[hit] = np.nan
+            # Analysis works on float64 with NaN for every non-answer (nullable Int64 from the store included);
+            # a float64 column with nothing to recode is kept as it is, not copied.
+            if recoded or column.dtype != np.float64:
+                values[item_id] = answers
+            kinds[item_id] = pd.Categorical.from_codes(kind, dtype=kind_type)
+    out = frame.copy(deep=False)
     for item_id, column in values.items():  # not assign(**values): an item may be called "self"
         out[item_id] = column
     return out, pd.DataFrame(kinds, index=frame.index)
+
+
+def item_matrix(frame: pd.DataFrame, items: Sequence[str]) -> np.ndarray:
+    """The answers to ``items`` as one float64 array, a column an item, in one copy (Fortran order, so each item's
+    answers are contiguous); ``frame[items].to_numpy()`` first gathers the columns into a frame of their own.
+
+    >>> import pandas as pd
+    >>> item_matrix(pd.DataFrame({"a": [1, 2], "b": [3.0, None]}), ["b", "a"]).tolist()
+    [[3.0, 1.0], [nan, 2.0]]
+    """
+    import numpy as np
+
+    out = np.empty((len(frame), len(items)), dtype="float64", order="F")
+    for n, item in enumerate(items):
+        out[:, n] = frame[item].to_numpy(dtype="float64", na_value=np.nan)
+    return out
 
 
 def nonresponse_counts(kinds: pd.DataFrame) -> dict[str, dict[str, int]]:

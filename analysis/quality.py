@@ -175,16 +175,9 @@ def quality_flags(data: pd.DataFrame, instruments: Instrument | Sequence[Instrum
         missing_columns = [i for i in items if i not in data.columns]
         if missing_columns:
             raise InputError(f"the data have no column for item(s) {', '.join(missing_columns[:5])} of '{instrument.id}'")
-        values = data[items].to_numpy(dtype="float64")
-        answered = ~np.isnan(values)
-        answered_total += answered.sum(axis=1)
-        missing_here = (~answered).sum(axis=1)
-        same = np.zeros(len(data), dtype=int)
-        for code in np.unique(values[answered]) if answered.any() else ():
-            same = np.maximum(same, (values == code).sum(axis=1))
-        run = _longest_run(values)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            spread = np.where(answered.sum(axis=1) > 1, np.nanstd(np.where(answered, values, np.nan), axis=1, ddof=1), np.nan)
+        count, same, run, spread = _screen([data[item].to_numpy(dtype="float64", na_value=np.nan) for item in items])
+        answered_total += count
+        missing_here = len(items) - count
         straight_min, max_missing = policy.thresholds(instrument)
         if straight_min:
             straightline |= same >= straight_min
@@ -219,17 +212,35 @@ def quality_flags(data: pd.DataFrame, instruments: Instrument | Sequence[Instrum
     return QualityReport(flags, summary, policy, tuple(i.id for i in screened), source)
 
 
-def _longest_run(values: np.ndarray) -> np.ndarray:
-    """The longest run of one answer in a row (questionnaire order), per respondent."""
-    best = np.zeros(len(values), dtype=int)
-    current = np.zeros(len(values), dtype=int)
-    previous = np.full(len(values), np.nan)
-    for column in values.T:
-        same = (column == previous) & ~np.isnan(column)
-        current = np.where(same, current + 1, np.where(np.isnan(column), 0, 1))
-        best = np.maximum(best, current)
+def _screen(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per respondent, in one pass over the answers a question at a time (no copy of the whole block): answers
+    given, the most frequent answer's count, the longest run of one answer in questionnaire order (a missing answer
+    ends a run), and the SD (n - 1) of the answers (NaN with fewer than two)."""
+    import pandas as pd
+
+    rows = len(columns[0]) if columns else 0
+    count, best, current = (np.zeros(rows, dtype=np.int32) for _ in range(3))
+    total, squares = np.zeros(rows), np.zeros(rows)
+    frequency: dict[float, np.ndarray] = {}
+    previous = np.full(rows, np.nan)
+    for column in columns:
+        seen = ~np.isnan(column)
+        count += seen
+        x = np.where(seen, column, 0.0)
+        total += x
+        squares += x * x
+        for code in pd.unique(column[seen]) if seen.any() else ():
+            frequency.setdefault(code, np.zeros(rows, dtype=np.int32))
+            frequency[code] += column == code
+        current += 1
+        current[column != previous] = 1  # NaN never equals anything: a missing answer restarts the run
+        current[~seen] = 0
+        np.maximum(best, current, out=best)
         previous = column
-    return best
+    same = np.max(np.stack(list(frequency.values())), axis=0) if frequency else np.zeros(rows, dtype=np.int32)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        variance = (squares - total * total / count) / (count - 1)
+    return count, same, best, np.where(count > 1, np.sqrt(np.maximum(variance, 0.0)), np.nan)
 
 
 def _speed(data: pd.DataFrame, n_answered: np.ndarray, paradata: pd.DataFrame | None,

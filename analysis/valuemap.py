@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from axiosphere.analysis.threads import one_blas_thread
 from axiosphere.instruments.errors import InputError
 
 if TYPE_CHECKING:
@@ -113,6 +114,7 @@ def _smacof(delta: np.ndarray, start: np.ndarray, *, ordinal: bool, max_iter: in
     return x, float(np.sqrt(np.sum((fitted - d) ** 2) / np.sum(d**2)))
 
 
+@one_blas_thread
 def mds(corr: np.ndarray, *, kind: str = "ordinal", seed: int = 0, starts_random: int = 4) -> tuple[np.ndarray, float]:
     """Two-dimensional SMACOF solution of a correlation matrix and its Stress-1 (Kruskal)."""
     if kind not in ("ordinal", "ratio"):
@@ -130,6 +132,7 @@ def mds(corr: np.ndarray, *, kind: str = "ordinal", seed: int = 0, starts_random
     return min(fits, key=lambda fit: fit[1])
 
 
+@one_blas_thread
 def permutation_stress(values: np.ndarray, *, kind: str, n_perm: int = 100, seed: int = 0) -> np.ndarray:
     """Stress-1 of MDS on data whose columns were shuffled independently (no structure left)."""
     rng = np.random.default_rng(seed)
@@ -141,6 +144,7 @@ def permutation_stress(values: np.ndarray, *, kind: str, n_perm: int = 100, seed
     return np.array(out)
 
 
+@one_blas_thread
 def rthor(corr: np.ndarray, order: Sequence[int], *, n_perm: int = 5000, seed: int = 0) -> tuple[float, float, int]:
     """Correspondence index and permutation p of a circular order (Hubert & Arabie 1987).
 
@@ -184,6 +188,7 @@ def procrustes_onto(target: np.ndarray, points: np.ndarray) -> tuple[np.ndarray,
     return fitted, congruence
 
 
+@one_blas_thread
 def value_map(data: Any, instrument: Any, *, by: str, links: Sequence[tuple[str, str]] = (), kind: str = "ordinal",
               n_perm: int = 100, n_boot: int = 1000, seed: int = 0, options: Mapping[str, str] | None = None,
               trust: Mapping[str, str] | None = None, trust_labels: Mapping[str, str] | None = None) -> ValueMap:

@@ -163,9 +163,10 @@ class Study:
     @cached_property
     def data(self) -> pd.DataFrame:
         """The answers analysed: all interviews, less those the policy excludes (unless kept)."""
-        if self.keep_flagged:
-            return self.answers
-        return self.answers[self.quality.keep().to_numpy()]
+        keep = self.quality.keep().to_numpy()
+        if self.keep_flagged or keep.all():
+            return self.answers  # no copy of a million rows when nothing is dropped
+        return self.answers[keep]
 
     def with_policy(self, *, keep_flagged: bool | None = None, rules: Mapping[str, Any] | None = None,
                     source: str | None = None) -> Study:

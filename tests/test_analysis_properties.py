@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -75,3 +77,36 @@ def test_a_city_compared_with_itself_gives_t_zero(values):
     row = result.pairs.iloc[0]
     assert row["t"] == pytest.approx(0, abs=1e-9) and row["hedges_g"] == pytest.approx(0, abs=1e-9)
     assert row["p"] == pytest.approx(1) and row["rank_biserial"] == pytest.approx(0, abs=1e-12)
+
+
+@given(st.integers(2, 6), st.integers(3, 60), st.floats(0, 0.5), st.integers(0, 2**31))
+@settings(max_examples=60, deadline=None)
+def test_blockwise_covariance_equals_pandas_listwise_and_pairwise(k, rows, share, seed):
+    import pandas as pd
+
+    rel = importlib.import_module("axiosphere.analysis.reliability")  # the package exports a function of that name
+
+    rng = np.random.default_rng(seed)
+    values = rng.integers(1, 7, size=(rows, k)).astype(float)
+    values[rng.random(values.shape) < share] = np.nan
+    frame = pd.DataFrame(values)
+    pairwise, _, answered = rel.covariance(values, "pairwise")
+    np.testing.assert_allclose(pairwise, frame.cov().to_numpy(), rtol=1e-9, atol=1e-9)
+    assert answered == int((~frame.isna().all(axis=1)).sum())
+    listwise, n, _ = rel.covariance(values, "listwise")
+    complete = frame.dropna()
+    assert n == len(complete)
+    if n >= 2:
+        np.testing.assert_allclose(listwise, complete.cov().to_numpy(), rtol=1e-9, atol=1e-9)
+
+
+def test_blockwise_covariance_spans_blocks(monkeypatch):
+    import pandas as pd
+
+    rel = importlib.import_module("axiosphere.analysis.reliability")  # the package exports a function of that name
+
+    monkeypatch.setattr(rel, "_CHUNK", 7)
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(100, 4))
+    values[rng.random(values.shape) < 0.2] = np.nan
+    np.testing.assert_allclose(rel.covariance(values, "pairwise")[0], pd.DataFrame(values).cov().to_numpy(), atol=1e-12)
