@@ -6,7 +6,7 @@ study folder in :func:`load`, it never imports ``survey`` or ``reports``.
 
 >>> import axiosphere.analysis as analysis
 >>> sorted(n for n in analysis.__all__)[:3]
-['compare', 'instrument_reliability', 'load']
+['QualityPolicy', 'compare', 'instrument_reliability']
 """
 
 from axiosphere.analysis.compare import compare
