@@ -110,3 +110,37 @@ def test_blockwise_covariance_spans_blocks(monkeypatch):
     values = rng.normal(size=(100, 4))
     values[rng.random(values.shape) < 0.2] = np.nan
     np.testing.assert_allclose(rel.covariance(values, "pairwise")[0], pd.DataFrame(values).cov().to_numpy(), atol=1e-12)
+
+
+@given(st.lists(st.integers(1, 7), min_size=1, max_size=150), st.lists(st.integers(1, 7), min_size=1, max_size=150),
+       st.booleans())
+@settings(max_examples=80, deadline=None)
+def test_mann_whitney_by_binary_search_equals_scipy(a, b, continuous):
+    from scipy.stats import mannwhitneyu
+
+    from axiosphere.analysis.compare import mann_whitney_u
+
+    x, y = np.array(a, float), np.array(b, float)
+    if continuous:  # no ties
+        x, y = x + np.arange(len(x)) * 1e-3, y + 0.5 + np.arange(len(y)) * 1e-3
+    assume(len(np.unique(np.concatenate([x, y]))) > 1)
+    u, p = mann_whitney_u(np.sort(x), np.sort(y))
+    reference = mannwhitneyu(x, y, alternative="two-sided", method="asymptotic")
+    assert u == pytest.approx(reference.statistic) and p == pytest.approx(reference.pvalue, abs=1e-12)
+
+
+def test_games_howell_from_summaries_equals_pingouin():
+    import pingouin
+
+    from axiosphere.analysis.compare import games_howell
+
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"g": rng.choice(["a", "b", "c", "d"], 400), "x": rng.normal(size=400)})
+    frame.loc[frame.g == "c", "x"] += 0.5
+    stats_ = frame.groupby("g")["x"].agg(["mean", "var", "count"])
+    ours = games_howell("x", list(stats_.index), *(stats_[c].to_numpy() for c in ("mean", "var", "count")))
+    theirs = pingouin.pairwise_gameshowell(data=frame, dv="x", between="g")
+    p = theirs["p_val"] if "p_val" in theirs.columns else theirs["pval"]
+    np.testing.assert_allclose(ours[["diff", "se", "t", "df"]].to_numpy(),
+                               theirs[["diff", "se", "T", "df"]].to_numpy(), rtol=1e-10)
+    np.testing.assert_allclose(ours["p"], p, atol=1e-6)
