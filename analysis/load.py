@@ -29,7 +29,6 @@ from axiosphere.instruments.errors import InputError
 from axiosphere.instruments.model import Instrument
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
 _STATA = {"d": "dont_know", "r": "refused"}
@@ -90,22 +89,6 @@ def split_missing(frame: pd.DataFrame, instruments: Iterable[Instrument]) -> tup
     for item_id, column in values.items():  # not assign(**values): an item may be called "self"
         out[item_id] = column
     return out, pd.DataFrame(kinds, index=frame.index)
-
-
-def item_matrix(frame: pd.DataFrame, items: Sequence[str]) -> np.ndarray:
-    """The answers to ``items`` as one float64 array, a column an item, in one copy (Fortran order, so each item's
-    answers are contiguous); ``frame[items].to_numpy()`` first gathers the columns into a frame of their own.
-
-    >>> import pandas as pd
-    >>> item_matrix(pd.DataFrame({"a": [1, 2], "b": [3.0, None]}), ["b", "a"]).tolist()
-    [[3.0, 1.0], [nan, 2.0]]
-    """
-    import numpy as np
-
-    out = np.empty((len(frame), len(items)), dtype="float64", order="F")
-    for n, item in enumerate(items):
-        out[:, n] = frame[item].to_numpy(dtype="float64", na_value=np.nan)
-    return out
 
 
 def nonresponse_counts(kinds: pd.DataFrame) -> dict[str, dict[str, int]]:

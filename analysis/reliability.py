@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from axiosphere.analysis.load import item_matrix
 from axiosphere.instruments.errors import InputError
 
 if TYPE_CHECKING:
@@ -138,7 +137,7 @@ def covariance(values: np.ndarray, missing: str = "listwise") -> tuple[np.ndarra
 
 
 def _stats(frame: Any, scale: str, group: str | None, missing: str, ci: str, n_boot: int, seed: int | None) -> ScaleReliability:
-    values = item_matrix(frame, list(frame.columns))
+    values = frame.to_numpy(dtype="float64")  # a view when the frame is one float block
     cov, n, answered = covariance(values, missing)
     # Pairwise, n is (as psych) the respondents with any answer.
     result = _estimate(values, cov, answered if missing == "pairwise" else n, list(frame.columns), scale, group,
