@@ -97,6 +97,8 @@ class Flow:
             planned = [by_id[i] for i in order]
         self.steps: list[Step] = planned
         self.index = {s.item.id: n for n, s in enumerate(self.steps)}
+        # Only these questions can be skipped: whole-interview checks look at them alone.
+        self._conditional = [n for n, s in enumerate(self.steps) if s.item.relevant is not None]
         self._twin_codes = {c: n + 1 for n, c in enumerate(study.cities)}
 
     def _plan(self, seed: int) -> list[Step]:
@@ -134,9 +136,15 @@ class Flow:
         values = self.values(answers)
         return (j for j in indices if self.relevant(j, answers, values=values))
 
+    def _hidden(self, answers: Mapping[str, Any]) -> set[int]:
+        """Indices of the questions skip logic leaves out, given ``answers``."""
+        values = self.values(answers)
+        return {j for j in self._conditional if not self.relevant(j, answers, values=values)}
+
     def relevant_steps(self, answers: Mapping[str, Any]) -> list[int]:
         """Indices of every question skip logic asks, given ``answers``."""
-        return list(self._relevant_steps(answers, range(len(self.steps))))
+        hidden = self._hidden(answers)
+        return [j for j in range(len(self.steps)) if j not in hidden]
 
     def next(self, i: int, answers: Mapping[str, Any]) -> int | None:
         """The next relevant question after ``i`` (``None`` at the end)."""
@@ -151,7 +159,7 @@ class Flow:
 
     def resume_at(self, answers: Mapping[str, Any]) -> int | None:
         """Where an interrupted interview goes on: the first relevant question without an answer."""
-        for j in self._relevant_steps(answers, range(len(self.steps))):
+        for j in self.relevant_steps(answers):
             current = answers.get(self.steps[j].item.id)
             if current is None or current.status == "not_relevant":
                 return j
@@ -159,9 +167,9 @@ class Flow:
 
     def no_longer_relevant(self, answers: Mapping[str, Any]) -> list[str]:
         """Items holding an answer that skip logic now excludes (after an earlier answer changed)."""
-        asked = set(self._relevant_steps(answers, range(len(self.steps))))
-        return [s.item.id for j, s in enumerate(self.steps)
-                if s.item.id in answers and answers[s.item.id].status != "not_relevant" and j not in asked]
+        hidden = self._hidden(answers)
+        return [self.steps[j].item.id for j in sorted(hidden)
+                if self.steps[j].item.id in answers and answers[self.steps[j].item.id].status != "not_relevant"]
 
     # -- presenting --------------------------------------------------------------
 
@@ -200,7 +208,7 @@ class Flow:
         """The screen for question ``i`` given the answers so far (with the current answer as default)."""
         step = self.steps[i]
         item = step.item
-        relevant = list(self._relevant_steps(answers, range(len(self.steps))))
+        hidden = self._hidden(answers)
         current = answers.get(item.id)
         default = current.value if current is not None and current.status == "answered" else None
         return Question(
@@ -209,7 +217,7 @@ class Flow:
             text2=self._text(item.text, step, answers, self.second_language),
             section=f"{step.instrument.title.get(self.language)} · {step.section.title.get(self.language)}",
             intro=self._text(step.section.intro, step, answers, self.language),
-            position=relevant.index(i) + 1 if i in relevant else 0, total=len(relevant),
+            position=0 if i in hidden else i + 1 - sum(1 for j in hidden if j < i), total=len(self.steps) - len(hidden),
             options=self.options(step), minimum=item.minimum, maximum=item.maximum, required=item.required,
             default=default, note=self._text(item.note, step, answers, self.language),
         )

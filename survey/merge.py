@@ -70,10 +70,12 @@ def _merge_one(target: Store, path: Path, report: MergeReport) -> None:
     try:
         with target.transaction(f"the merge of {path}"):
             db.execute("DROP TABLE IF EXISTS temp.idmap")
-            # Source interview id -> target id; 'shared' marks interviews the target already had.
+            # Source interview id -> target id; 'shared' marks interviews the target already had: 1 with other
+            # content, 2 with the same row and the same digest of their rows, whose rows need no reading at all.
             db.execute("CREATE TEMP TABLE idmap (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL, shared INTEGER NOT NULL)")
-            db.execute("INSERT INTO temp.idmap SELECT s.id, m.id, 1 FROM src.interviews s CROSS JOIN main.interviews m"
-                       " ON m.uuid = s.uuid")
+            same = " AND ".join(f"m.{c} IS s.{c}" for c in (*INTERVIEW_COLUMNS, "digest"))
+            db.execute(f"INSERT INTO temp.idmap SELECT s.id, m.id, CASE WHEN {same} THEN 2 ELSE 1 END"
+                       " FROM src.interviews s CROSS JOIN main.interviews m ON m.uuid = s.uuid")
             _reconcile_interviews(db, report, path)
             columns = ", ".join(INTERVIEW_COLUMNS)
             before = db.total_changes
@@ -88,8 +90,9 @@ def _merge_one(target: Store, path: Path, report: MergeReport) -> None:
                 names = ", ".join(["interview", *key, *rest])
                 picked = ", ".join(["t.dst", *(f"s.{c}" for c in key + rest)])
                 before = db.total_changes
-                db.execute(f"INSERT OR IGNORE INTO main.{table} ({names}) SELECT {picked} FROM src.{table} s"
-                           f" JOIN temp.idmap t ON t.src = s.interview ORDER BY t.dst, {', '.join('s.' + c for c in key)}")
+                db.execute(f"INSERT OR IGNORE INTO main.{table} ({names}) SELECT {picked} FROM temp.idmap t"
+                           f" CROSS JOIN src.{table} s ON s.interview = t.src WHERE t.shared < 2"
+                           f" ORDER BY t.dst, {', '.join('s.' + c for c in key)}")
                 report.added[table] += db.total_changes - before
     finally:
         db.execute("DETACH DATABASE src")

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from axiosphere.instruments.errors import InputError
-from axiosphere.survey.schema import SCHEMA_VERSION, migrate
+from axiosphere.survey.schema import SCHEMA_VERSION, migrate, register
 
 STORE_FILE = "responses.sqlite"
 STATUSES = ("in_progress", "paused", "complete", "abandoned", "refused")
@@ -156,6 +156,7 @@ def _connect(path: Path, durable: bool = True) -> sqlite3.Connection:
     # FULL: each commit reaches the disk before the next question. NORMAL only for synthetic data.
     connection.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
     connection.execute("PRAGMA foreign_keys=ON")
+    register(connection)  # the digest triggers call it on every write
     return connection
 
 

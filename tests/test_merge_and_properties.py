@@ -153,3 +153,60 @@ def test_export_equals_the_answers_last_given(actions):
                 assert cell == expected[item], (item, actions)
             else:
                 assert pd.isna(cell), (item, cell)
+
+
+def _digests(store: Store) -> dict[str, int]:
+    return dict(store.db.execute("SELECT uuid, digest FROM interviews"))
+
+
+def test_each_interview_keeps_a_digest_of_its_rows_whoever_writes(tmp_path):
+    from axiosphere.survey.schema import recompute_digests
+
+    study = mini_study(tmp_path / "study")
+    path = device_store(tmp_path / "a", study, 3, seed=4)
+    with Store.open(path) as store:
+        record = store.interviews()[0]
+        store.answer(record.uuid, "extra", 5)
+        store.mark_not_relevant(record.uuid, ["extra"])
+        store.log(record.uuid, "back", "extra")
+        kept = _digests(store)
+        assert len(set(kept.values())) == 3 and all(kept.values())
+        with store.transaction("a recomputation") as db:
+            recompute_digests(db)
+        assert _digests(store) == kept, "triggers keep what the rows give"
+
+
+def test_a_merge_skips_identical_interviews_and_still_takes_a_new_answer_to_a_shared_one(tmp_path):
+    study = mini_study(tmp_path / "study")
+    a = device_store(tmp_path / "a", study, 4, seed=1)
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    b = tmp_path / "b" / "responses.sqlite"
+    with Store.open(b) as copy:
+        record = copy.interviews()[0]
+        copy.db.execute("UPDATE interviews SET updated_at = ? WHERE uuid = ?", (record.updated_at, record.uuid))
+        copy.log(record.uuid, "note", "written on the second device only")
+    with Store.for_study(study.folder, study.id, create=True) as target:
+        merge_stores(target, [a])
+        report = merge_stores(target, [b])
+        assert report.added["events"] >= 1, "an interview whose row matches but whose rows do not is still merged"
+        with Store.open(b) as copy:
+            assert dump(target)["events"] == dump(copy)["events"] and _digests(target) == _digests(copy)
+        assert merge_stores(target, [b]).added == {t: 0 for t in TABLES}
+
+
+def test_a_store_of_schema_2_gets_its_digests_on_opening(tmp_path):
+    import sqlite3
+
+    study = mini_study(tmp_path / "study")
+    path = device_store(tmp_path / "a", study, 3, seed=6)
+    with Store.open(path) as store:
+        expected = _digests(store)
+    old = sqlite3.connect(path)
+    for (name,) in old.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        old.execute(f"DROP TRIGGER {name}")
+    old.execute("ALTER TABLE interviews DROP COLUMN digest")
+    old.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    old.commit()
+    old.close()
+    with Store.open(path) as store:
+        assert _digests(store) == expected
