@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from axiosphere.survey.schema import digest_triggers, recompute_digests
 from axiosphere.survey.store import INTERVIEW_COLUMNS, Store
 
 _STATUS_RANK = "CASE {t}.status WHEN 'complete' THEN 4 WHEN 'abandoned' THEN 3 WHEN 'refused' THEN 3 WHEN 'paused' THEN 2 ELSE 1 END"
@@ -69,6 +70,7 @@ def _merge_one(target: Store, path: Path, report: MergeReport) -> None:
     db.execute("ATTACH DATABASE ? AS src", (str(path),))
     try:
         with target.transaction(f"the merge of {path}"):
+            digest_triggers(db, on=False)  # digests are set below, not by a trigger call for each of millions of rows
             db.execute("DROP TABLE IF EXISTS temp.idmap")
             # Source interview id -> target id; 'shared' marks interviews the target already had: 1 with other
             # content, 2 with the same row and the same digest of their rows, whose rows need no reading at all.
@@ -78,22 +80,26 @@ def _merge_one(target: Store, path: Path, report: MergeReport) -> None:
                        " FROM src.interviews s CROSS JOIN main.interviews m ON m.uuid = s.uuid")
             _reconcile_interviews(db, report, path)
             columns = ", ".join(INTERVIEW_COLUMNS)
-            before = db.total_changes
-            # New interviews get new local ids in source order, so their rows append to the child tables.
-            db.execute(f"INSERT INTO main.interviews ({columns}) SELECT {columns} FROM src.interviews s"
-                       " WHERE s.id NOT IN (SELECT src FROM temp.idmap) ORDER BY s.id")
-            report.added["interviews"] += db.total_changes - before
+            # New interviews get new local ids in source order, so their rows append to the child tables; all their
+            # rows come from the source, so their digest is the source's.
+            report.added["interviews"] += db.execute(
+                f"INSERT INTO main.interviews ({columns}, digest) SELECT {columns}, digest FROM src.interviews s"
+                " WHERE s.id NOT IN (SELECT src FROM temp.idmap) ORDER BY s.id").rowcount
             db.execute("INSERT INTO temp.idmap SELECT s.id, m.id, 0 FROM src.interviews s CROSS JOIN main.interviews m"
                        " ON m.uuid = s.uuid WHERE s.id NOT IN (SELECT src FROM temp.idmap)")
-            _reconcile_answers(db, report, path)
+            changed = _reconcile_answers(db, report, path)
             for table, (key, rest) in _CHILDREN.items():
                 names = ", ".join(["interview", *key, *rest])
                 picked = ", ".join(["t.dst", *(f"s.{c}" for c in key + rest)])
-                before = db.total_changes
-                db.execute(f"INSERT OR IGNORE INTO main.{table} ({names}) SELECT {picked} FROM temp.idmap t"
-                           f" CROSS JOIN src.{table} s ON s.interview = t.src WHERE t.shared < 2"
-                           f" ORDER BY t.dst, {', '.join('s.' + c for c in key)}")
-                report.added[table] += db.total_changes - before
+                added = db.execute(f"INSERT OR IGNORE INTO main.{table} ({names}) SELECT {picked} FROM src.{table} s"
+                                   f" JOIN temp.idmap t ON t.src = s.interview WHERE t.shared < 2"
+                                   f" ORDER BY t.dst, {', '.join('s.' + c for c in key)}").rowcount
+                report.added[table] += added
+            # Shared interviews whose rows differed: their digest from the rows they now hold.
+            shared = [r[0] for r in db.execute("SELECT dst FROM temp.idmap WHERE shared = 1")]
+            if shared or changed:
+                recompute_digests(db, sorted(set(shared) | changed))
+            digest_triggers(db)
     finally:
         db.execute("DETACH DATABASE src")
 
@@ -114,8 +120,9 @@ def _reconcile_interviews(db: Any, report: MergeReport, path: Path) -> None:
         report.differences.append(f"interview {uuid} differs between stores: kept the copy updated last, {where}")
 
 
-def _reconcile_answers(db: Any, report: MergeReport, path: Path) -> None:
-    """The same answer revision with other content in both stores (only interviews both had can differ)."""
+def _reconcile_answers(db: Any, report: MergeReport, path: Path) -> set[int]:
+    """The same answer revision with other content in both stores (only interviews both had can differ); returns the
+    local ids of the interviews whose answers were replaced."""
     key, rest = _CHILDREN["answers"]
     differs = " OR ".join(f"m.{c} IS NOT s.{c}" for c in rest)
     rows = db.execute(
@@ -124,8 +131,10 @@ def _reconcile_answers(db: Any, report: MergeReport, path: Path) -> None:
         " WHERE t.shared = 1 AND s.interview = t.src AND m.interview = t.dst AND m.item = s.item"
         f" AND m.revision = s.revision AND i.id = t.dst AND ({differs})"
     ).fetchall()
+    replaced = set()
     for uuid, local, item, revision, mine, theirs in rows:
         if theirs > mine:
+            replaced.add(local)
             db.execute(f"UPDATE main.answers SET ({', '.join(rest)}) = (SELECT {', '.join('s.' + c for c in rest)}"
                        " FROM src.answers s JOIN src.interviews si ON si.id = s.interview"
                        " WHERE si.uuid = ? AND s.item = ? AND s.revision = ?)"
@@ -133,3 +142,4 @@ def _reconcile_answers(db: Any, report: MergeReport, path: Path) -> None:
         where = f"from {path}" if theirs > mine else "already here"
         report.differences.append(f"answer to {item} (revision {revision}) in interview {uuid} differs between stores: "
                                   f"kept the copy updated last, {where}")
+    return replaced

@@ -110,16 +110,26 @@ def _hash_sql(table: str, row: str) -> str:
     return f"axiosphere_row_hash('{table}', {', '.join(f'{row}.{c}' for c in DIGESTED[table])})"
 
 
-def _to_v3(connection: sqlite3.Connection) -> None:
-    connection.execute("ALTER TABLE interviews ADD COLUMN digest INTEGER NOT NULL DEFAULT 0")
+def digest_triggers(connection: sqlite3.Connection, *, on: bool = True) -> None:
+    """Create (or drop) the triggers that keep digests. A merge drops them inside its transaction and sets the
+    digests itself, which for millions of rows is much faster than a call a row; no other writer sees the gap."""
     for table in DIGESTED:
+        if not on:
+            connection.execute(f"DROP TRIGGER IF EXISTS {table}_digest_insert")
+            connection.execute(f"DROP TRIGGER IF EXISTS {table}_digest_update")
+            continue
         connection.execute(
-            f"CREATE TRIGGER {table}_digest_insert AFTER INSERT ON {table} BEGIN UPDATE interviews SET digest = "
+            f"CREATE TRIGGER IF NOT EXISTS {table}_digest_insert AFTER INSERT ON {table} BEGIN UPDATE interviews SET digest = "
             f"(digest + {_hash_sql(table, 'NEW')}) % {DIGEST_PRIME} WHERE id = NEW.interview; END")
         connection.execute(
-            f"CREATE TRIGGER {table}_digest_update AFTER UPDATE ON {table} BEGIN UPDATE interviews SET digest = "
+            f"CREATE TRIGGER IF NOT EXISTS {table}_digest_update AFTER UPDATE ON {table} BEGIN UPDATE interviews SET digest = "
             f"(digest - {_hash_sql(table, 'OLD')} + {DIGEST_PRIME}) % {DIGEST_PRIME} WHERE id = OLD.interview; "
             f"UPDATE interviews SET digest = (digest + {_hash_sql(table, 'NEW')}) % {DIGEST_PRIME} WHERE id = NEW.interview; END")
+
+
+def _to_v3(connection: sqlite3.Connection) -> None:
+    connection.execute("ALTER TABLE interviews ADD COLUMN digest INTEGER NOT NULL DEFAULT 0")
+    digest_triggers(connection)
     recompute_digests(connection)
 
 

@@ -28,7 +28,7 @@ def dump(store: Store) -> dict[str, list]:
     """Every row, with interviews named by UUID (local integer ids differ from store to store)."""
     out = {"interviews": sorted(store.db.execute(
         "SELECT uuid, study_id, city, interviewer, device, language, second_language, seed, status, consent, "
-        "started_at, ended_at, updated_at, item_order FROM interviews").fetchall(), key=repr)}
+        "started_at, ended_at, updated_at, item_order, digest FROM interviews").fetchall(), key=repr)}
     for table in TABLES[1:]:
         rows = store.db.execute(f"SELECT i.uuid, t.* FROM {table} t JOIN interviews i ON i.id = t.interview")
         out[table] = sorted((row[0], *row[2:]) for row in rows)
@@ -210,3 +210,18 @@ def test_a_store_of_schema_2_gets_its_digests_on_opening(tmp_path):
     old.close()
     with Store.open(path) as store:
         assert _digests(store) == expected
+
+
+def test_after_a_merge_new_answers_still_update_the_digest(tmp_path):
+    from axiosphere.survey.schema import recompute_digests
+
+    study = mini_study(tmp_path / "study")
+    a = device_store(tmp_path / "a", study, 2, seed=8)
+    with Store.for_study(study.folder, study.id, create=True) as target:
+        merge_stores(target, [a])
+        record = target.interviews()[0]
+        target.answer(record.uuid, "late", 3)
+        kept = _digests(target)
+        with target.transaction("a recomputation") as db:
+            recompute_digests(db)
+        assert _digests(target) == kept
