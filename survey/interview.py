@@ -97,8 +97,12 @@ class Flow:
             planned = [by_id[i] for i in order]
         self.steps: list[Step] = planned
         self.index = {s.item.id: n for n, s in enumerate(self.steps)}
-        # Only these questions can be skipped: whole-interview checks look at them alone.
+        # Only these questions can be skipped: whole-interview checks look at them alone, and at the answers their
+        # conditions name; texts and options depend on the step alone and are built once.
         self._conditional = [n for n, s in enumerate(self.steps) if s.item.relevant is not None]
+        self._referenced = frozenset(r for n in self._conditional for r in self.steps[n].item.relevant.refs)
+        self._options: dict[int, tuple[Option, ...]] = {}
+        self._filled: dict[tuple[str, str], str] = {}
         self._twin_codes = {c: n + 1 for n, c in enumerate(study.cities)}
 
     def _plan(self, seed: int) -> list[Step]:
@@ -136,14 +140,14 @@ class Flow:
         values = self.values(answers)
         return (j for j in indices if self.relevant(j, answers, values=values))
 
-    def _hidden(self, answers: Mapping[str, Any]) -> set[int]:
+    def hidden(self, answers: Mapping[str, Any]) -> set[int]:
         """Indices of the questions skip logic leaves out, given ``answers``."""
-        values = self.values(answers)
+        values = self.values({k: answers[k] for k in self._referenced if k in answers})
         return {j for j in self._conditional if not self.relevant(j, answers, values=values)}
 
-    def relevant_steps(self, answers: Mapping[str, Any]) -> list[int]:
+    def relevant_steps(self, answers: Mapping[str, Any], *, hidden: set[int] | None = None) -> list[int]:
         """Indices of every question skip logic asks, given ``answers``."""
-        hidden = self._hidden(answers)
+        hidden = self.hidden(answers) if hidden is None else hidden
         return [j for j in range(len(self.steps)) if j not in hidden]
 
     def next(self, i: int, answers: Mapping[str, Any]) -> int | None:
@@ -167,7 +171,7 @@ class Flow:
 
     def no_longer_relevant(self, answers: Mapping[str, Any]) -> list[str]:
         """Items holding an answer that skip logic now excludes (after an earlier answer changed)."""
-        hidden = self._hidden(answers)
+        hidden = self.hidden(answers)
         return [self.steps[j].item.id for j in sorted(hidden)
                 if self.steps[j].item.id in answers and answers[self.steps[j].item.id].status != "not_relevant"]
 
@@ -176,11 +180,15 @@ class Flow:
     def _form(self, instrument: Instrument, answers: Mapping[str, Any]) -> str | None:
         if instrument.forms is None:
             return None
-        return instrument.forms.form_for(self.values(answers).get(instrument.forms.item))
+        item = instrument.forms.item
+        return instrument.forms.form_for(self.values({item: answers[item]}).get(item) if item in answers else None)
 
     def _fill(self, text: str, language: str) -> str:
-        twins = [self.study.cities[t].display_name(language) for t in self.study.twins(self.city.id)]
-        return text.replace("{city}", self.city.display_name(language)).replace("{twins}", ", ".join(twins))
+        if (text, language) not in self._filled:
+            twins = [self.study.cities[t].display_name(language) for t in self.study.twins(self.city.id)]
+            self._filled[text, language] = (text.replace("{city}", self.city.display_name(language))
+                                            .replace("{twins}", ", ".join(twins)))
+        return self._filled[text, language]
 
     def _text(self, local: Any, step: Step, answers: Mapping[str, Any], language: str | None) -> str | None:
         if local is None or language is None:
@@ -189,6 +197,11 @@ class Flow:
 
     def options(self, step: Step) -> tuple[Option, ...]:
         """Answer options in scale order, then the instrument's don't-know and refusal codes."""
+        if id(step) not in self._options:
+            self._options[id(step)] = self._build_options(step)
+        return self._options[id(step)]
+
+    def _build_options(self, step: Step) -> tuple[Option, ...]:
         item, langs = step.item, (self.language, self.second_language)
         if item.options_from == "twins":
             return tuple(Option(self._twin_codes[t], self.study.cities[t].display_name(langs[0]),
@@ -204,11 +217,12 @@ class Flow:
             out.append(Option(code.code, code.label.get(langs[0]), code.label.get(langs[1]) if langs[1] else None, code.kind))
         return tuple(out)
 
-    def question(self, i: int, answers: Mapping[str, Any]) -> Question:
-        """The screen for question ``i`` given the answers so far (with the current answer as default)."""
+    def question(self, i: int, answers: Mapping[str, Any], *, hidden: set[int] | None = None) -> Question:
+        """The screen for question ``i`` given the answers so far (with the current answer as default); ``hidden``
+        (from the same answers) saves working out skip logic again when many questions are built at once."""
         step = self.steps[i]
         item = step.item
-        hidden = self._hidden(answers)
+        hidden = self.hidden(answers) if hidden is None else hidden
         current = answers.get(item.id)
         default = current.value if current is not None and current.status == "answered" else None
         return Question(

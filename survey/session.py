@@ -143,8 +143,9 @@ def run(store: Store, flow: Flow, screen: Screen, *, interview: str, at: int | N
 def review_entries(flow: Flow, answers: dict[str, Answer]) -> list[ReviewEntry]:
     """The questions skip logic asks, in order, with the answer given to each (as its label)."""
     entries = []
-    for i in flow.relevant_steps(answers):
-        question = flow.question(i, answers)
+    hidden = flow.hidden(answers)
+    for i in flow.relevant_steps(answers, hidden=hidden):
+        question = flow.question(i, answers, hidden=hidden)
         given = answers.get(question.item)
         if given is None or given.status != "answered":
             label = "—"
