@@ -17,17 +17,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 _inside = threading.local()
 
 
+@functools.cache
+def _controller() -> Any:
+    """The BLAS pools of numpy and scipy, found once (a search of the loaded libraries takes milliseconds, a limit
+    on them microseconds); scipy.linalg is loaded first so that its pool is among them."""
+    import scipy.linalg  # noqa: F401
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 def one_blas_thread(function: F) -> F:
     """Run ``function`` with BLAS limited to one thread (threadpoolctl); nested calls pay nothing more."""
     @functools.wraps(function)
     def limited(*args: Any, **kwargs: Any) -> Any:
         if getattr(_inside, "active", False):
             return function(*args, **kwargs)
-        from threadpoolctl import threadpool_limits
-
         _inside.active = True
         try:
-            with threadpool_limits(limits=1, user_api="blas"):
+            with _controller().limit(limits=1, user_api="blas"):
                 return function(*args, **kwargs)
         finally:
             _inside.active = False

@@ -68,6 +68,10 @@ def rows() -> list[list[str]]:
         out.append(["`survey run` to the first question", "", f"{fieldwork['startup']['to_first_question_median_s']} s", "", ""])
         out.append(["Merge of 50 stores x 1,000 interviews (again: nothing new)", "",
                     f"{fieldwork['merge']['merge_s']} s ({fieldwork['merge']['merge_again_s']} s)", "", ""])
+    demo = _load("demo").get("results", {})
+    if demo:
+        out.append(["`axiosphere demo`: 1,720 interviews, analysis, HTML + PDF report", "",
+                    f"{demo['demo']['seconds_with_start_up']} s (report alone {demo['report_alone']['seconds']} s)", "", ""])
     return out
 
 
