@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
-import pytest
+import matplotlib
 
-from axiosphere.analysis.valuemap import value_map
-from axiosphere.reports import figures
-from value_data import PVQ, circumplex_answers
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from axiosphere.analysis.valuemap import value_map  # noqa: E402
+from axiosphere.reports import figures  # noqa: E402
+from value_data import PVQ, circumplex_answers  # noqa: E402
 
 NAMES = ["Orsha", "Smolensk", "Tver", "Mińsk Mazowiecki", "Bondeno", "Kėdainiai", "Nowy Dwór Gdański",
          "Castel San Pietro Terme", "Villeneuve-sur-Lot", "Kamianets-Podilskyi", "Saint-Jean-de-Luz", "Novopolotsk"]
@@ -64,7 +68,7 @@ def test_crowded_figures_have_no_overlapping_labels_and_no_text_under_7_pt(crowd
         sizes = [t.get_fontsize() for t, _ in _texts(figure)]
         assert min(sizes) >= 7, name
         assert not _overlaps(figure), (name, _overlaps(figure)[:3])
-        figure.clf()
+        plt.close(figure)
 
 
 
@@ -79,7 +83,7 @@ def test_demo_sized_figures_have_no_overlapping_labels_at_either_width():
     for width in (figures.SINGLE, figures.DOUBLE):
         for name, figure in _figures(result, links, names, width).items():
             assert not _overlaps(figure), (width, name, _overlaps(figure)[:3])
-            figure.clf()
+            plt.close(figure)
 
 
 def test_a_city_looks_the_same_in_every_figure_whatever_cities_it_shows():
