@@ -320,6 +320,33 @@ def weights(
     _note(opened, "city")
 
 
+def _aligned(study: Any, frame: Any, spec: Any, by: str, reference: Optional[str], method: str, epsilon: float,
+             json: bool) -> None:
+    """Alignment, one factor at a time, printed as tables or one JSON document."""
+    from axiosphere.analysis.alignment import alignment
+    from axiosphere.analysis.mgcfa import parse_model
+    from axiosphere.reports.apa import bounded, number
+
+    model = parse_model(spec) if isinstance(spec, str) else spec
+    results = {factor: alignment(frame, list(items), by=by, reference=reference, method=method, epsilon=epsilon)
+               for factor, items in model.factors.items()}
+    if json:
+        _emit({"method": "alignment", "factors": {f: r.to_dict() for f, r in results.items()}, **_stated(study, by)})
+        return
+    for factor, result in results.items():
+        _table(f"Alignment of {factor} ({result.method.upper()}, ε = {result.epsilon}; reference {result.reference}: "
+               "mean 0, variance 1)", ["group", "n", "mean", "variance"],
+               [[r.group, r.n, number(r.mean), number(r.variance)] for r in result.means.itertuples()])
+        _table(f"Invariance R² of {factor} (share of the configural parameters' variation the alignment explains)",
+               ["item", "loadings R²", "intercepts R²"],
+               [[r.item, bounded(r.loading_r2), bounded(r.intercept_r2)] for r in result.r2.itertuples()])
+        print(f"loss at the optimum {result.loss:.3f}; {result.starts} starts "
+              f"{'agreed' if result.starts_agree else 'did not all agree'}")
+        for note in result.notes:
+            print(f"note: {factor}: {note}")
+    _note(study, by)
+
+
 @analyze_app.command("invariance")
 def invariance(
     data: Path = DATA, instrument: Optional[str] = INSTRUMENT, scale: Optional[list[str]] = SCALES,
@@ -329,10 +356,15 @@ def invariance(
     strict: bool = typer.Option(False, "--strict", help="Also test equal residual variances."),
     no_partial: bool = typer.Option(False, "--no-partial", help="Do not search for partial invariance."),
     reference: Optional[str] = typer.Option(None, "--reference", help="Reference group of the latent means (default: the study's hub, else the first)."),
+    method: str = typer.Option("exact", "--method", help="exact (the level sequence) or alignment (many groups: "
+                               "approximate invariance, Asparouhov & Muthén 2014)."),
+    free: bool = typer.Option(False, "--free", help="Alignment: estimate every group's mean (FREE), not FIXED."),
+    epsilon: float = typer.Option(0.01, "--epsilon", help="Alignment: the ε of the simplicity loss (Mplus: 0.01)."),
     exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:
-    """Configural, metric, scalar (and strict) invariance across groups, partial invariance, latent means."""
+    """Configural, metric, scalar (and strict) invariance across groups, partial invariance, latent means; or
+    alignment of the configural solutions across many groups (--method alignment)."""
     from axiosphere.analysis.invariance import measurement_invariance, model_from_instrument
     from axiosphere.analysis.scoring import keyed_items
     from axiosphere.instruments.errors import InputError
@@ -358,6 +390,11 @@ def invariance(
     if reference is None and by == "city":
         present = set(frame[by].dropna().astype(str)) if by in frame.columns else set()
         reference = next((h for h in study.hubs() if h in present), None)
+    if method not in ("exact", "alignment"):
+        raise InputError(f"--method must be exact or alignment, not '{method}'")
+    if method == "alignment":
+        _aligned(study, frame, spec, by, reference, "free" if free else "fixed", epsilon, json)
+        return
     result = measurement_invariance(frame, spec, by=by, strict=strict, partial=not no_partial, reference=reference)
     if json:
         _emit({**result.to_dict(), **_stated(study, by)})
