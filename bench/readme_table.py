@@ -63,6 +63,12 @@ def rows() -> list[list[str]]:
             out.append([f"Invariance sequence, {cities} cities x 21 items", "lavaan (in R)",
                         f"{entry['idle']['axiosphere_s']} s / {entry['idle']['lavaan_s']} s", f"{entry['busy']['axiosphere_s']} s / —",
                         _ratio(entry["idle"]["axiosphere_s"], entry["idle"]["lavaan_s"])])
+    aligned = _load("alignment").get("results", {})
+    if aligned:
+        fixed = aligned["fixed"]
+        out.append([f"Alignment, {aligned['groups']} cities x {aligned['items']} items x {aligned['n_per_group']}, "
+                    f"20% non-invariant (means recovered r = {fixed['r_means']})", "", f"{fixed['idle_s']} s",
+                    f"{fixed['busy_s']} s", ""])
     fieldwork = _load("fieldwork").get("results", {})
     if fieldwork:
         out.append(["`survey run` to the first question", "", f"{fieldwork['startup']['to_first_question_median_s']} s", "", ""])
