@@ -43,6 +43,7 @@ class AlignmentResult:
     loadings: Any  # group x item, aligned
     intercepts: Any  # group x item, aligned
     r2: Any  # item, loading_r2, intercept_r2
+    flags: Any  # group, item, parameter, value, se, invariant
     loss: float
     starts: int
     starts_agree: bool
@@ -57,15 +58,23 @@ class AlignmentResult:
                 "items": list(self.items), "means": self.means.to_dict(orient="records"),
                 "loadings": self.loadings.reset_index(names="group").to_dict(orient="records"),
                 "intercepts": self.intercepts.reset_index(names="group").to_dict(orient="records"),
-                "r2": self.r2.to_dict(orient="records"), "notes": list(self.notes)}
+                "r2": self.r2.to_dict(orient="records"), "flags": self.flags.to_dict(orient="records"),
+                "notes": list(self.notes)}
+
+    @property
+    def non_invariant(self) -> Any:
+        """The parameters found approximately non-invariant: group, item, parameter."""
+        return self.flags.loc[~self.flags["invariant"], ["group", "item", "parameter"]].reset_index(drop=True)
 
 
-def configural(data: Any, items: Sequence[str], *, by: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Each group's one-factor ML solution with factor mean 0 and variance 1: (groups, n, loadings, intercepts),
-    loadings and intercepts as groups x items. With the factor mean at 0 the ML intercepts are the item means."""
+def configural(data: Any, items: Sequence[str], *, by: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray,
+                                                                     np.ndarray, np.ndarray]:
+    """Each group's one-factor ML solution with factor mean 0 and variance 1: (groups, n, loadings, intercepts, their
+    standard errors), as groups x items. With the factor mean at 0 the ML intercepts are the item means; the
+    loadings' SEs come from the expected information, as lavaan's default."""
     from axiosphere.analysis.cfa import fit_one_factor
 
-    groups, n, loadings, intercepts = [], [], [], []
+    groups, n, loadings, intercepts, loading_se, intercept_se = [], [], [], [], [], []
     for group, part in data[[by, *items]].dropna().groupby(by, sort=True):
         values = part[list(items)].to_numpy(dtype="float64")
         if len(values) <= len(items):
@@ -78,7 +87,29 @@ def configural(data: Any, items: Sequence[str], *, by: str) -> tuple[list[str], 
         n.append(len(values))
         loadings.append(fit.loadings)
         intercepts.append(values.mean(axis=0))
-    return groups, np.array(n, dtype=float), np.array(loadings), np.array(intercepts)
+        loading_se.append(_loading_se(fit.loadings, fit.residuals, len(values)))
+        intercept_se.append(np.sqrt(np.diag(centred.T @ centred / len(values)) / len(values)))
+    return (groups, np.array(n, dtype=float), np.array(loadings), np.array(intercepts), np.array(loading_se),
+            np.array(intercept_se))
+
+
+def _loading_se(lam: np.ndarray, theta: np.ndarray, n: int) -> np.ndarray:
+    """Standard errors of one-factor ML loadings from the expected information (n/2) tr(S⁻¹ dS S⁻¹ dS)."""
+    k = len(lam)
+    inv = np.linalg.inv(np.outer(lam, lam) + np.diag(theta))
+    derivatives = []
+    for i in range(k):
+        d = np.zeros((k, k))
+        d[i] += lam
+        d[:, i] += lam
+        derivatives.append(d)
+    for i in range(k):
+        d = np.zeros((k, k))
+        d[i, i] = 1.0
+        derivatives.append(d)
+    products = [inv @ d for d in derivatives]
+    info = np.array([[n / 2 * np.sum(a * b.T) for b in products] for a in products])
+    return np.sqrt(np.diag(np.linalg.pinv(info))[:k])
 
 
 def _component(x: np.ndarray, epsilon: float) -> tuple[np.ndarray, np.ndarray]:
@@ -153,7 +184,7 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
         raise InputError(f"no column {', '.join(repr(m) for m in missing)} in the data")
     if len(items) < 3:
         raise InputError(f"alignment needs a factor with at least three items; got {len(items)}")
-    groups, n, lam0, nu0 = configural(data, items, by=by)
+    groups, n, lam0, nu0, lam0_se, nu0_se = configural(data, items, by=by)
     if len(groups) < 2:
         raise InputError(f"'{by}' has only one group: nothing to align")
     reference = reference if reference is not None else groups[0]
@@ -189,11 +220,21 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
         notes.append(f"{len(fits) - len(agree)} of {len(fits)} starts ended at a higher loss (local optima); "
                      "the lowest is reported")
     r2 = _invariance_r2(lam0, nu0, lam, nu, mean, variance, n)
+    # Standard errors of the aligned parameters from the configural ones, the aligned means and variances taken
+    # as known (the intercept and loading estimates of a group are independent under normality).
+    lam_se = lam0_se / np.sqrt(variance)[:, None]
+    nu_se = np.sqrt(nu0_se**2 + (mean[:, None] / np.sqrt(variance)[:, None]) ** 2 * lam0_se**2)
+    flags = pd.concat([_flags(lam, lam_se, n, groups, items, "loading"),
+                       _flags(nu, nu_se, n, groups, items, "intercept")], ignore_index=True)
+    share = float((~flags["invariant"]).mean())
+    if share > 0.25:
+        notes.append(f"{share:.0%} of the parameters are approximately non-invariant: above the 25% up to which "
+                     "Asparouhov and Muthén (2014) found alignment trustworthy")
     frame = lambda values: pd.DataFrame(values, index=groups, columns=items)  # noqa: E731
     return AlignmentResult(
         tuple(groups), tuple(items), reference, method, epsilon,
         pd.DataFrame({"group": groups, "n": n.astype(int), "mean": mean, "variance": variance}),
-        frame(lam), frame(nu), pd.DataFrame({"item": items, "loading_r2": r2[0], "intercept_r2": r2[1]}),
+        frame(lam), frame(nu), pd.DataFrame({"item": items, "loading_r2": r2[0], "intercept_r2": r2[1]}), flags,
         float(best.fun), len(fits), len(agree) == len(fits), tuple(notes))
 
 
@@ -212,3 +253,32 @@ def _invariance_r2(lam0: np.ndarray, nu0: np.ndarray, lam: np.ndarray, nu: np.nd
             return np.where(total > 0, 1 - np.var(observed - explained, axis=0) / total, np.nan)
 
     return share(lam0, common_lam * sd), share(nu0, common_nu + mean[:, None] * common_lam)
+
+
+def _flags(values: np.ndarray, se: np.ndarray, n: np.ndarray, groups: list[str], items: list[str], parameter: str) -> Any:
+    """Approximately invariant or not, each group's ``parameter`` of each item, by the paper's procedure: pairwise
+    tests at p < .01 give a starting invariant set (the group with the most equal partners, and those partners); each
+    group is then tested against the set's sample-size-weighted average at p < .001 until the set no longer changes.
+    """
+    import pandas as pd
+    from scipy.special import ndtr
+
+    rows = []
+    for i, item in enumerate(items):
+        v, s = values[:, i], se[:, i]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.abs(v[:, None] - v[None, :]) / np.sqrt(s[:, None] ** 2 + s[None, :] ** 2)
+        equal = 2 * ndtr(-z) >= 0.01
+        np.fill_diagonal(equal, True)
+        members = equal[int(np.argmax(equal.sum(axis=1)))].copy()
+        for _ in range(100):
+            w = n * members / (n * members).sum()
+            average, average_se = w @ v, np.sqrt(np.sum(w**2 * s**2))
+            p = 2 * ndtr(-np.abs(v - average) / np.sqrt(s**2 + average_se**2))
+            updated = p >= 0.001
+            if (updated == members).all() or not updated.any():
+                break
+            members = updated
+        rows += [{"group": g, "item": item, "parameter": parameter, "value": float(v[k]), "se": float(s[k]),
+                  "invariant": bool(members[k])} for k, g in enumerate(groups)]
+    return pd.DataFrame(rows)

@@ -74,7 +74,8 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, box=None, header_style="bold", title_justify="left")
+    # As wide as its title at least: a title wrapped over three lines reads badly and splits what a reader searches.
+    table = Table(title=title, box=None, header_style="bold", title_justify="left", min_width=len(title))
     for n, column in enumerate(columns):
         table.add_column(column, justify="left" if n < 2 else "right")
     for row in rows:
@@ -337,9 +338,16 @@ def _aligned(study: Any, frame: Any, spec: Any, by: str, reference: Optional[str
         _table(f"Alignment of {factor} ({result.method.upper()}, ε = {result.epsilon}; reference {result.reference}: "
                "mean 0, variance 1)", ["group", "n", "mean", "variance"],
                [[r.group, r.n, number(r.mean), number(r.variance)] for r in result.means.itertuples()])
-        _table(f"Invariance R² of {factor} (share of the configural parameters' variation the alignment explains)",
+        _table(f"Invariance R² of {factor}",
                ["item", "loadings R²", "intercepts R²"],
                [[r.item, bounded(r.loading_r2), bounded(r.intercept_r2)] for r in result.r2.itertuples()])
+        drifting = result.non_invariant
+        if len(drifting):
+            _table(f"Non-invariant parameters of {factor}", ["group", "item", "parameter"],
+                   [[r.group, r.item, r.parameter] for r in drifting.itertuples()])
+        print("R²: the share of the configural loadings' and intercepts' variation across groups that the aligned "
+              "means and variances explain. Non-invariant: pairwise tests at p < .01 start an invariant set; each "
+              "group is tested against its average at p < .001 until it is stable.")
         print(f"loss at the optimum {result.loss:.3f}; {result.starts} starts "
               f"{'agreed' if result.starts_agree else 'did not all agree'}")
         for note in result.notes:

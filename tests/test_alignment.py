@@ -103,6 +103,43 @@ def test_the_command_line(tmp_path, twenty_four):
     text = run_cli("analyze", "invariance", str(tmp_path / "groups.csv"), "--model", model, "--by", "city",
                    "--method", "alignment", "--free")
     assert text.returncode == 0 and "Alignment of f (FREE" in text.stdout and "Invariance R²" in text.stdout
+    assert "Non-invariant parameters of f" in text.stdout
     bad = run_cli("analyze", "invariance", str(tmp_path / "groups.csv"), "--model", model, "--by", "city",
                   "--method", "approximate")
     assert bad.returncode == 2 and "--method must be exact or alignment" in bad.stderr
+
+
+def test_configural_estimates_and_standard_errors_equal_lavaan():
+    from pathlib import Path
+
+    import pandas as pd
+
+    from axiosphere.analysis.alignment import configural
+
+    here = Path(__file__).parent / "reference"
+    data = pd.read_csv(here / "alignment_one_group.csv").assign(city="one")
+    reference = pd.read_csv(here / "alignment_configural.csv").set_index(["parameter", "item"])
+    _, _, lam, nu, lam_se, nu_se = configural(data, ["x0", "x1", "x2", "x3"], by="city")
+    for k, item in enumerate(["x0", "x1", "x2", "x3"]):
+        assert lam[0, k] == pytest.approx(reference.loc[("loading", item), "est"], abs=1e-5)
+        assert lam_se[0, k] == pytest.approx(reference.loc[("loading", item), "se"], abs=1e-5)
+        assert nu[0, k] == pytest.approx(reference.loc[("intercept", item), "est"], abs=1e-9)
+        assert nu_se[0, k] == pytest.approx(reference.loc[("intercept", item), "se"], abs=1e-6)
+
+
+def test_the_flagged_parameters_recover_the_planted_ones(twenty_four):
+    data, _, cells = twenty_four
+    result = alignment(data, ITEMS, by="city", reference="g00")
+    found = set(result.non_invariant.itertuples(index=False, name=None))
+    planted_cells = set(cells)
+    hits = len(found & planted_cells)
+    assert hits / len(planted_cells) >= 0.8, "recall"
+    assert hits / len(found) >= 0.8, "precision"
+    assert set(result.flags["parameter"]) == {"loading", "intercept"} and (result.flags["se"] > 0).all()
+
+
+def test_heavy_non_invariance_is_said():
+    data, _, _ = planted(groups=10, items=5, n=400, share=0.9, seed=6)
+    result = alignment(data, ITEMS[:5], by="city")
+    assert (~result.flags["invariant"]).mean() > 0.25
+    assert any("above the 25%" in note for note in result.notes), "said, not left to guess"
