@@ -44,6 +44,7 @@ class AlignmentResult:
     intercepts: Any  # group x item, aligned
     r2: Any  # item, loading_r2, intercept_r2
     flags: Any  # group, item, parameter, value, se, invariant
+    residuals: Any  # group x item, the configural residual variances (alignment leaves them as they are)
     loss: float
     starts: int
     starts_agree: bool
@@ -67,14 +68,25 @@ class AlignmentResult:
         return self.flags.loc[~self.flags["invariant"], ["group", "item", "parameter"]].reset_index(drop=True)
 
 
-def configural(data: Any, items: Sequence[str], *, by: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray,
-                                                                     np.ndarray, np.ndarray]:
-    """Each group's one-factor ML solution with factor mean 0 and variance 1: (groups, n, loadings, intercepts, their
-    standard errors), as groups x items. With the factor mean at 0 the ML intercepts are the item means; the
-    loadings' SEs come from the expected information, as lavaan's default."""
+@dataclass(frozen=True)
+class Configural:
+    """Each group's one-factor ML solution with factor mean 0 and variance 1, as groups x items."""
+
+    groups: list[str]
+    n: np.ndarray
+    loadings: np.ndarray
+    intercepts: np.ndarray
+    residuals: np.ndarray
+    loading_se: np.ndarray
+    intercept_se: np.ndarray
+
+
+def configural(data: Any, items: Sequence[str], *, by: str) -> Configural:
+    """Each group's one-factor ML solution with factor mean 0 and variance 1. With the factor mean at 0 the ML
+    intercepts are the item means; the loadings' SEs come from the expected information, as lavaan's default."""
     from axiosphere.analysis.cfa import fit_one_factor
 
-    groups, n, loadings, intercepts, loading_se, intercept_se = [], [], [], [], [], []
+    groups, n, loadings, intercepts, residuals, loading_se, intercept_se = [], [], [], [], [], [], []
     for group, part in data[[by, *items]].dropna().groupby(by, sort=True):
         values = part[list(items)].to_numpy(dtype="float64")
         if len(values) <= len(items):
@@ -87,10 +99,11 @@ def configural(data: Any, items: Sequence[str], *, by: str) -> tuple[list[str], 
         n.append(len(values))
         loadings.append(fit.loadings)
         intercepts.append(values.mean(axis=0))
+        residuals.append(fit.residuals)
         loading_se.append(_loading_se(fit.loadings, fit.residuals, len(values)))
         intercept_se.append(np.sqrt(np.diag(centred.T @ centred / len(values)) / len(values)))
-    return (groups, np.array(n, dtype=float), np.array(loadings), np.array(intercepts), np.array(loading_se),
-            np.array(intercept_se))
+    return Configural(groups, np.array(n, dtype=float), *(np.array(a) for a in (loadings, intercepts, residuals,
+                                                                              loading_se, intercept_se)))
 
 
 def _loading_se(lam: np.ndarray, theta: np.ndarray, n: int) -> np.ndarray:
@@ -184,7 +197,9 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
         raise InputError(f"no column {', '.join(repr(m) for m in missing)} in the data")
     if len(items) < 3:
         raise InputError(f"alignment needs a factor with at least three items; got {len(items)}")
-    groups, n, lam0, nu0, lam0_se, nu0_se = configural(data, items, by=by)
+    fitted = configural(data, items, by=by)
+    groups, n, lam0, nu0 = fitted.groups, fitted.n, fitted.loadings, fitted.intercepts
+    lam0_se, nu0_se = fitted.loading_se, fitted.intercept_se
     if len(groups) < 2:
         raise InputError(f"'{by}' has only one group: nothing to align")
     reference = reference if reference is not None else groups[0]
@@ -235,7 +250,7 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
         tuple(groups), tuple(items), reference, method, epsilon,
         pd.DataFrame({"group": groups, "n": n.astype(int), "mean": mean, "variance": variance}),
         frame(lam), frame(nu), pd.DataFrame({"item": items, "loading_r2": r2[0], "intercept_r2": r2[1]}), flags,
-        float(best.fun), len(fits), len(agree) == len(fits), tuple(notes))
+        frame(fitted.residuals), float(best.fun), len(fits), len(agree) == len(fits), tuple(notes))
 
 
 def _invariance_r2(lam0: np.ndarray, nu0: np.ndarray, lam: np.ndarray, nu: np.ndarray, mean: np.ndarray,
@@ -253,6 +268,56 @@ def _invariance_r2(lam0: np.ndarray, nu0: np.ndarray, lam: np.ndarray, nu: np.nd
             return np.where(total > 0, 1 - np.var(observed - explained, axis=0) / total, np.nan)
 
     return share(lam0, common_lam * sd), share(nu0, common_nu + mean[:, None] * common_lam)
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """How well alignment recovers group means and variances when the aligned estimates are the truth."""
+
+    replications: int
+    r_means: float  # average over replications of the correlation across groups
+    r_variances: float
+    seed: int
+
+    @property
+    def trustworthy(self) -> bool:
+        """Both correlations at least .98, the paper's rule of thumb."""
+        return self.r_means >= 0.98 and self.r_variances >= 0.98
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"replications": self.replications, "r_means": self.r_means, "r_variances": self.r_variances,
+                "seed": self.seed, "trustworthy": self.trustworthy}
+
+
+def monte_carlo(result: AlignmentResult, *, replications: int = 100, seed: int = 0) -> MonteCarlo:
+    """Simulate data from the aligned model (its means, variances, loadings, intercepts and the configural residual
+    variances, each group of its own size), align each replication the same way, and correlate the estimated group
+    means and variances with the true ones (Asparouhov & Muthén, 2014, section 6: at least .98 is trustworthy).
+
+    >>> check = monte_carlo(result, replications=100)  # doctest: +SKIP
+    >>> check.r_means, check.trustworthy  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    if replications < 2:
+        raise InputError(f"the Monte Carlo check needs at least 2 replications, not {replications}")
+    rng = np.random.default_rng(seed)
+    truth = result.means.set_index("group")
+    items = list(result.items)
+    r_means, r_variances = [], []
+    for replication in range(replications):
+        frames = []
+        for group in result.groups:
+            n = int(truth.loc[group, "n"])
+            eta = truth.loc[group, "mean"] + np.sqrt(truth.loc[group, "variance"]) * rng.normal(size=n)
+            noise = rng.normal(size=(n, len(items))) * np.sqrt(result.residuals.loc[group].to_numpy())
+            values = result.intercepts.loc[group].to_numpy() + eta[:, None] * result.loadings.loc[group].to_numpy() + noise
+            frames.append(pd.DataFrame(values, columns=items).assign(group=group))
+        again = alignment(pd.concat(frames, ignore_index=True), items, by="group", reference=result.reference,
+                          method=result.method, epsilon=result.epsilon, starts=1, seed=replication).means.set_index("group")
+        r_means.append(np.corrcoef(again.loc[list(result.groups), "mean"], truth["mean"])[0, 1])
+        r_variances.append(np.corrcoef(again.loc[list(result.groups), "variance"], truth["variance"])[0, 1])
+    return MonteCarlo(replications, float(np.mean(r_means)), float(np.mean(r_variances)), seed)
 
 
 def _flags(values: np.ndarray, se: np.ndarray, n: np.ndarray, groups: list[str], items: list[str], parameter: str) -> Any:

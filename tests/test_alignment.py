@@ -101,9 +101,9 @@ def test_the_command_line(tmp_path, twenty_four):
     means = {r["group"]: r["mean"] for r in out["factors"]["f"]["means"]}
     assert np.corrcoef([means[g] for g in truth.group], truth["mean"])[0, 1] >= 0.98
     text = run_cli("analyze", "invariance", str(tmp_path / "groups.csv"), "--model", model, "--by", "city",
-                   "--method", "alignment", "--free")
+                   "--method", "alignment", "--free", "--simulate", "3")
     assert text.returncode == 0 and "Alignment of f (FREE" in text.stdout and "Invariance R²" in text.stdout
-    assert "Non-invariant parameters of f" in text.stdout
+    assert "Non-invariant parameters of f" in text.stdout and "Monte Carlo (3 replications" in text.stdout
     bad = run_cli("analyze", "invariance", str(tmp_path / "groups.csv"), "--model", model, "--by", "city",
                   "--method", "approximate")
     assert bad.returncode == 2 and "--method must be exact or alignment" in bad.stderr
@@ -119,7 +119,8 @@ def test_configural_estimates_and_standard_errors_equal_lavaan():
     here = Path(__file__).parent / "reference"
     data = pd.read_csv(here / "alignment_one_group.csv").assign(city="one")
     reference = pd.read_csv(here / "alignment_configural.csv").set_index(["parameter", "item"])
-    _, _, lam, nu, lam_se, nu_se = configural(data, ["x0", "x1", "x2", "x3"], by="city")
+    fitted = configural(data, ["x0", "x1", "x2", "x3"], by="city")
+    lam, nu, lam_se, nu_se = fitted.loadings, fitted.intercepts, fitted.loading_se, fitted.intercept_se
     for k, item in enumerate(["x0", "x1", "x2", "x3"]):
         assert lam[0, k] == pytest.approx(reference.loc[("loading", item), "est"], abs=1e-5)
         assert lam_se[0, k] == pytest.approx(reference.loc[("loading", item), "se"], abs=1e-5)
@@ -143,3 +144,16 @@ def test_heavy_non_invariance_is_said():
     result = alignment(data, ITEMS[:5], by="city")
     assert (~result.flags["invariant"]).mean() > 0.25
     assert any("above the 25%" in note for note in result.notes), "said, not left to guess"
+
+
+def test_the_monte_carlo_check_correlates_true_and_estimated_means(twenty_four):
+    from axiosphere.analysis.alignment import monte_carlo
+
+    data, _, _ = twenty_four
+    result = alignment(data, ITEMS, by="city", reference="g00")
+    check = monte_carlo(result, replications=5, seed=1)
+    assert check.replications == 5 and check.r_means >= 0.98 and 0.9 <= check.r_variances <= 1
+    assert check.to_dict()["trustworthy"] == (check.r_means >= 0.98 and check.r_variances >= 0.98)
+    assert monte_carlo(result, replications=5, seed=1) == check, "seeded: the same check twice"
+    with pytest.raises(InputError, match="at least 2 replications"):
+        monte_carlo(result, replications=1)
