@@ -155,7 +155,7 @@ def _loss(params: np.ndarray, lam0: np.ndarray, nu0: np.ndarray, weights: np.nda
 
 @one_blas_thread
 def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None = None, method: str = "fixed",
-              epsilon: float = 0.01, starts: int = 10, seed: int = 0) -> AlignmentResult:
+              epsilon: float = 0.01, starts: int = 10, seed: int = 0, bootstrap: int = 0) -> AlignmentResult:
     """Align one factor's configural solutions across the groups in ``by``.
 
     Parameters
@@ -174,6 +174,9 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
     starts
         Optimisations from the configural solution and from random starts; the best is kept and the others are
         compared with it.
+    bootstrap
+        Resamples of respondents within each group for the standard errors of the aligned means and variances (each
+        configural model refitted and aligned again from the solution); 0: none.
 
     Returns
     -------
@@ -185,7 +188,6 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
     21(4), 495-508. https://doi.org/10.1080/10705511.2014.919210
     """
     import pandas as pd
-    from scipy.optimize import minimize
 
     if method not in METHODS:
         raise InputError(f"method must be 'fixed' or 'free', not '{method}'")
@@ -206,8 +208,6 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
     if reference not in groups:
         raise InputError(f"reference '{reference}' is not a group of '{by}' ({', '.join(groups)})")
     ref = groups.index(reference)
-    weights = np.sqrt(np.outer(n, n))
-    np.fill_diagonal(weights, 0.0)
     free_means = np.ones(len(groups), dtype=bool)
     if method == "fixed":
         free_means[ref] = False
@@ -215,18 +215,9 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
     rng = np.random.default_rng(seed)
     candidates = [np.zeros(free + len(groups))] + [np.concatenate([rng.normal(0, 0.5, free), rng.normal(0, 0.3, len(groups))])
                                                    for _ in range(starts - 1)]
-    # Bounded: a factor mean beyond 20 SDs or an SD ratio beyond e^5 is no solution, and exp() stays finite.
-    bounds = [(-20.0, 20.0)] * free + [(-5.0, 5.0)] * len(groups)
-    fits = [minimize(_loss, start, args=(lam0, nu0, weights, free_means, epsilon), jac=True, method="L-BFGS-B",
-                     bounds=bounds, options={"maxiter": 5000, "ftol": 1e-14, "gtol": 1e-9}) for start in candidates]
+    fits = [_optimise(lam0, nu0, n, free_means, epsilon, start) for start in candidates]
     best = min(fits, key=lambda f: f.fun)
-    alpha = np.zeros(len(groups))
-    alpha[free_means] = best.x[:free]
-    t = best.x[free:] - best.x[free:].mean()
-    variance = np.exp(2 * t)
-    # In the reference group's metric: its mean 0 and variance 1.
-    mean = (alpha - alpha[ref]) / np.sqrt(variance[ref])
-    variance = variance / variance[ref]
+    mean, variance = _solution(best.x, free_means, ref)
     lam = lam0 / np.sqrt(variance)[:, None]
     nu = nu0 - mean[:, None] * lam
     agree = [f for f in fits if f.fun <= best.fun * (1 + 1e-6) + 1e-9]
@@ -245,12 +236,57 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
     if share > 0.25:
         notes.append(f"{share:.0%} of the parameters are approximately non-invariant: above the 25% up to which "
                      "Asparouhov and Muthén (2014) found alignment trustworthy")
+    means = pd.DataFrame({"group": groups, "n": n.astype(int), "mean": mean, "variance": variance,
+                          "mean_se": np.nan, "variance_se": np.nan})
+    if bootstrap:
+        draws = _bootstrap(data, items, by, groups, free_means, ref, epsilon, best.x, bootstrap, rng)
+        means["mean_se"], means["variance_se"] = draws[:, 0].std(axis=0, ddof=1), draws[:, 1].std(axis=0, ddof=1)
+        notes.append(f"standard errors of the means and variances from {bootstrap} bootstrap resamples of respondents "
+                     "within each group")
+    else:
+        notes.append("no standard errors of the means and variances (bootstrap=0)")
     frame = lambda values: pd.DataFrame(values, index=groups, columns=items)  # noqa: E731
     return AlignmentResult(
-        tuple(groups), tuple(items), reference, method, epsilon,
-        pd.DataFrame({"group": groups, "n": n.astype(int), "mean": mean, "variance": variance}),
+        tuple(groups), tuple(items), reference, method, epsilon, means,
         frame(lam), frame(nu), pd.DataFrame({"item": items, "loading_r2": r2[0], "intercept_r2": r2[1]}), flags,
         frame(fitted.residuals), float(best.fun), len(fits), len(agree) == len(fits), tuple(notes))
+
+
+def _optimise(lam0: np.ndarray, nu0: np.ndarray, n: np.ndarray, free_means: np.ndarray, epsilon: float,
+              start: np.ndarray) -> Any:
+    from scipy.optimize import minimize
+
+    weights = np.sqrt(np.outer(n, n))
+    np.fill_diagonal(weights, 0.0)
+    free = int(free_means.sum())
+    # Bounded: a factor mean beyond 20 SDs or an SD ratio beyond e^5 is no solution, and exp() stays finite.
+    bounds = [(-20.0, 20.0)] * free + [(-5.0, 5.0)] * len(n)
+    return minimize(_loss, start, args=(lam0, nu0, weights, free_means, epsilon), jac=True, method="L-BFGS-B",
+                    bounds=bounds, options={"maxiter": 5000, "ftol": 1e-14, "gtol": 1e-9})
+
+
+def _solution(x: np.ndarray, free_means: np.ndarray, ref: int) -> tuple[np.ndarray, np.ndarray]:
+    """Means and variances from the optimiser's parameters, in the reference group's metric (mean 0, variance 1)."""
+    free = int(free_means.sum())
+    alpha = np.zeros(len(free_means))
+    alpha[free_means] = x[:free]
+    variance = np.exp(2 * (x[free:] - x[free:].mean()))
+    return (alpha - alpha[ref]) / np.sqrt(variance[ref]), variance / variance[ref]
+
+
+def _bootstrap(data: Any, items: list[str], by: str, groups: list[str], free_means: np.ndarray, ref: int,
+               epsilon: float, start: np.ndarray, resamples: int, rng: Any) -> np.ndarray:
+    """Means and variances (resamples x 2 x groups) of alignments of respondents resampled within each group."""
+    import pandas as pd
+
+    parts = [part for _, part in data[[by, *items]].dropna().groupby(by, sort=True)]
+    out = []
+    for _ in range(resamples):
+        sample = pd.concat([part.iloc[rng.integers(0, len(part), len(part))] for part in parts], ignore_index=True)
+        fitted = configural(sample, items, by=by)
+        fit = _optimise(fitted.loadings, fitted.intercepts, fitted.n, free_means, epsilon, start)
+        out.append(_solution(fit.x, free_means, ref))
+    return np.array(out)
 
 
 def _invariance_r2(lam0: np.ndarray, nu0: np.ndarray, lam: np.ndarray, nu: np.ndarray, mean: np.ndarray,

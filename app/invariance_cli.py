@@ -13,15 +13,15 @@ from axiosphere.analyze_cli import (
 
 
 def _aligned(study: Any, frame: Any, spec: Any, by: str, reference: Optional[str], method: str, epsilon: float,
-             simulate: int, json: bool) -> None:
+             simulate: int, bootstrap: int, json: bool) -> None:
     """Alignment, one factor at a time, printed as tables or one JSON document."""
     from axiosphere.analysis.alignment import alignment, monte_carlo
     from axiosphere.analysis.mgcfa import parse_model
     from axiosphere.reports.apa import bounded, number
 
     model = parse_model(spec) if isinstance(spec, str) else spec
-    results = {factor: alignment(frame, list(items), by=by, reference=reference, method=method, epsilon=epsilon)
-               for factor, items in model.factors.items()}
+    results = {factor: alignment(frame, list(items), by=by, reference=reference, method=method, epsilon=epsilon,
+                                 bootstrap=bootstrap) for factor, items in model.factors.items()}
     checks = {factor: monte_carlo(result, replications=simulate) for factor, result in results.items()} if simulate else {}
     if json:
         _emit({"method": "alignment", "factors": {f: {**r.to_dict(), "monte_carlo": checks[f].to_dict() if f in checks
@@ -29,8 +29,9 @@ def _aligned(study: Any, frame: Any, spec: Any, by: str, reference: Optional[str
         return
     for factor, result in results.items():
         _table(f"Alignment of {factor} ({result.method.upper()}, ε = {result.epsilon}; reference {result.reference}: "
-               "mean 0, variance 1)", ["group", "n", "mean", "variance"],
-               [[r.group, r.n, number(r.mean), number(r.variance)] for r in result.means.itertuples()])
+               "mean 0, variance 1)", ["group", "n", "mean", "SE", "variance", "SE"],
+               [[r.group, r.n, number(r.mean), number(r.mean_se) if r.mean_se == r.mean_se else "—", number(r.variance),
+                 number(r.variance_se) if r.variance_se == r.variance_se else "—"] for r in result.means.itertuples()])
         _table(f"Invariance R² of {factor}",
                ["item", "loadings R²", "intercepts R²"],
                [[r.item, bounded(r.loading_r2), bounded(r.intercept_r2)] for r in result.r2.itertuples()])
@@ -68,6 +69,8 @@ def invariance(
     epsilon: float = typer.Option(0.01, "--epsilon", help="Alignment: the ε of the simplicity loss (Mplus: 0.01)."),
     simulate: int = typer.Option(0, "--simulate", help="Alignment: a Monte Carlo check with this many replications "
                                  "from the aligned estimates (.98 or more: trustworthy)."),
+    bootstrap: int = typer.Option(0, "--bootstrap", help="Alignment: resamples for the standard errors of the means "
+                                  "and variances (e.g. 200; default none)."),
     exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:
@@ -101,7 +104,7 @@ def invariance(
     if method not in ("exact", "alignment"):
         raise InputError(f"--method must be exact or alignment, not '{method}'")
     if method == "alignment":
-        _aligned(study, frame, spec, by, reference, "free" if free else "fixed", epsilon, simulate, json)
+        _aligned(study, frame, spec, by, reference, "free" if free else "fixed", epsilon, simulate, bootstrap, json)
         return
     result = measurement_invariance(frame, spec, by=by, strict=strict, partial=not no_partial, reference=reference)
     if json:

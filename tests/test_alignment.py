@@ -95,10 +95,11 @@ def test_the_command_line(tmp_path, twenty_four):
     data.to_csv(tmp_path / "groups.csv", index=False)
     model = "f =~ " + " + ".join(ITEMS)
     done = run_cli("analyze", "invariance", str(tmp_path / "groups.csv"), "--model", model, "--by", "city",
-                   "--method", "alignment", "--reference", "g00", "--json")
+                   "--method", "alignment", "--reference", "g00", "--bootstrap", "3", "--json")
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     means = {r["group"]: r["mean"] for r in out["factors"]["f"]["means"]}
+    assert all(r["mean_se"] is not None for r in out["factors"]["f"]["means"])
     assert np.corrcoef([means[g] for g in truth.group], truth["mean"])[0, 1] >= 0.98
     text = run_cli("analyze", "invariance", str(tmp_path / "groups.csv"), "--model", model, "--by", "city",
                    "--method", "alignment", "--free", "--simulate", "3")
@@ -157,3 +158,16 @@ def test_the_monte_carlo_check_correlates_true_and_estimated_means(twenty_four):
     assert monte_carlo(result, replications=5, seed=1) == check, "seeded: the same check twice"
     with pytest.raises(InputError, match="at least 2 replications"):
         monte_carlo(result, replications=1)
+
+
+def test_bootstrap_standard_errors_cover_the_true_means(twenty_four):
+    data, truth, _ = twenty_four
+    result = alignment(data, ITEMS, by="city", reference="g00", bootstrap=30, seed=2)
+    merged = result.means.merge(truth, on="group", suffixes=("", "_true")).set_index("group")
+    assert merged.loc["g00", ["mean_se", "variance_se"]].tolist() == [0.0, 0.0], "the reference is fixed"
+    others = merged.drop(index="g00")
+    assert others["mean_se"].between(0.02, 0.2).all() and others["variance_se"].between(0.02, 0.4).all()
+    assert (abs(others["mean"] - others["mean_true"]) <= 1.96 * others["mean_se"]).mean() >= 0.8
+    assert any("30 bootstrap resamples" in note for note in result.notes)
+    plain = alignment(data, ITEMS, by="city", reference="g00")
+    assert plain.means["mean_se"].isna().all() and any("no standard errors" in note for note in plain.notes)
