@@ -49,12 +49,14 @@ class AlignmentResult:
     starts: int
     starts_agree: bool
     notes: tuple[str, ...] = field(default=())
+    bootstrap: int = 0
 
     def to_frame(self) -> Any:
         return self.means
 
     def to_dict(self) -> dict[str, Any]:
-        return {"method": self.method, "reference": self.reference, "epsilon": self.epsilon, "loss": self.loss,
+        return {"method": self.method, "reference": self.reference, "epsilon": self.epsilon, "bootstrap": self.bootstrap,
+                "loss": self.loss,
                 "starts": self.starts, "starts_agree": self.starts_agree, "groups": list(self.groups),
                 "items": list(self.items), "means": self.means.to_dict(orient="records"),
                 "loadings": self.loadings.reset_index(names="group").to_dict(orient="records"),
@@ -249,7 +251,7 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
     return AlignmentResult(
         tuple(groups), tuple(items), reference, method, epsilon, means,
         frame(lam), frame(nu), pd.DataFrame({"item": items, "loading_r2": r2[0], "intercept_r2": r2[1]}), flags,
-        frame(fitted.residuals), float(best.fun), len(fits), len(agree) == len(fits), tuple(notes))
+        frame(fitted.residuals), float(best.fun), len(fits), len(agree) == len(fits), tuple(notes), bootstrap)
 
 
 def _optimise(lam0: np.ndarray, nu0: np.ndarray, n: np.ndarray, free_means: np.ndarray, epsilon: float,

@@ -43,6 +43,17 @@ class InvarianceEntry:
     result: InvarianceResult
 
 
+@dataclass(frozen=True)
+class AlignmentEntry:
+    """Alignment of one scale across the cities, with its Monte Carlo check."""
+
+    instrument: str
+    scale: str
+    label: str
+    result: Any
+    check: Any
+
+
 @dataclass
 class StudyResults:
     """What the report shows; each part may be missing, with a notice saying why."""
@@ -53,6 +64,7 @@ class StudyResults:
     exclusion: Exclusion
     reliability: dict[str, ReliabilityResult] = field(default_factory=dict)
     invariance: list[InvarianceEntry] = field(default_factory=list)
+    alignment: list[AlignmentEntry] = field(default_factory=list)
     comparison: Comparison | None = None
     compared: dict[str, list[str]] = field(default_factory=dict)
     comparison_labels: dict[str, str] = field(default_factory=dict)
@@ -66,6 +78,29 @@ class StudyResults:
     def data(self) -> pd.DataFrame:
         """Every complete interview (before exclusions)."""
         return self.study.answers
+
+
+ALIGNMENT_BOOTSTRAP, ALIGNMENT_REPLICATIONS = 50, 20
+
+
+def _align(study: Study, analysed: pd.DataFrame, reference: str | None, results: StudyResults) -> None:
+    """Alignment of every scale of three or more rating items across the cities, with bootstrap SEs and a Monte Carlo
+    check (few resamples and replications, said in the report, to keep the report quick)."""
+    from axiosphere.analysis.alignment import alignment, monte_carlo
+    from axiosphere.analysis.scoring import keyed_items
+
+    for instrument in study.instruments:
+        for scale in results.plan.pick(instrument, list(instrument.rating_scales(min_items=3))):
+            label = instrument.scales[scale].label.get(instrument.languages[0])
+            options = _options(study, instrument)
+            frame = keyed_items(analysed, instrument, scale, options).assign(city=analysed["city"].astype(str))
+            try:
+                result = alignment(frame, [c for c in frame.columns if c != "city"], by="city", reference=reference,
+                                   bootstrap=ALIGNMENT_BOOTSTRAP, seed=results.seed or 0)
+                check = monte_carlo(result, replications=ALIGNMENT_REPLICATIONS, seed=results.seed or 0)
+                results.alignment.append(AlignmentEntry(instrument.id, scale, label, result, check))
+            except InputError as exc:
+                results.notices[f"invariance_alignment_{instrument.id}_{scale}"] = f"{label} (alignment): {exc}"
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -162,6 +197,8 @@ def analyse_study(study: Study | str | Path, *, progress: Progress = _quiet, see
                 results.invariance.append(InvarianceEntry(instrument.id, scale, label, result))
             except InputError as exc:
                 results.notices[f"invariance_{instrument.id}_{scale}"] = f"{label}: {exc}"
+    if plan.aligns(len(present)):
+        _align(study, analysed, reference, results)
     progress("analysis", 3, len(stages))
     columns, frame = [], analysed.copy()
     for instrument in study.instruments:

@@ -39,6 +39,11 @@ class Plan:
     sections: tuple[str, ...] = SECTIONS
     family: str = "all"
     file: str | None = None
+    # Alignment of each scale across cities: None = when the study has six or more cities.
+    alignment: bool | None = None
+
+    def aligns(self, cities: int) -> bool:
+        return self.alignment if self.alignment is not None else cities >= 6
 
     def pick(self, instrument: Instrument, default: list[str]) -> list[str]:
         """The scales of ``instrument`` the plan keeps among ``default`` (all of them without a plan)."""
@@ -49,7 +54,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         return {"scales": self.scales, "cities": self.cities, "exclusions": self.exclusions, "adjust": self.adjust,
-                "family": self.family, "sections": list(self.sections), "file": self.file}
+                "family": self.family, "sections": list(self.sections), "file": self.file, "alignment": self.alignment}
 
 
 def read_plan(path: str | Path, study: Any) -> Plan:
@@ -83,8 +88,9 @@ def read_plan(path: str | Path, study: Any) -> Plan:
     for section in sections:
         if section not in SECTIONS:
             root.error("sections", f"unknown section '{section}'{suggest(str(section), SECTIONS)}")
+    alignment = root.get("alignment", bool, required=False)
     root.finish()
     if reader.problems:
         raise InputError(reader.problems)
     return Plan({k: list(v) if isinstance(v, list) else [v] for k, v in scales.items()} if scales else None,
-                list(cities) if cities else None, dict(exclusions), adjust, tuple(sections), family, str(path))
+                list(cities) if cities else None, dict(exclusions), adjust, tuple(sections), family, str(path), alignment)

@@ -14,6 +14,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from axiosphere.reports.alignment_tables import alignment_entry
 from axiosphere.reports.apa import bounded, number, p_value
 from axiosphere.reports.tables import (
     Table, comparison_table, descriptives_table, html_text, invariance_table, latent_means_table, omnibus_table,
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from axiosphere.pipeline import InvarianceEntry, StudyResults
 
 REFERENCES = [
+    "Asparouhov, T., & Muthén, B. (2014). Multiple-group factor analysis alignment. Structural Equation Modeling, "
+    "21(4), 495–508. https://doi.org/10.1080/10705511.2014.919210",
     "Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: A practical and powerful approach to "
     "multiple testing. Journal of the Royal Statistical Society: Series B, 57(1), 289–300. "
     "https://doi.org/10.1111/j.2517-6161.1995.tb02031.x",
@@ -120,6 +123,7 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
     context["reliability_notices"] += [v for k, v in notices.items() if k.startswith("reliability_")]
     context["invariance"] = [_invariance_entry(entry, study.city_name) for entry in results.invariance]
     context["invariance_notices"] = [v for k, v in notices.items() if k.startswith("invariance_")]
+    context["alignment"] = [alignment_entry(entry, study.city_name) for entry in results.alignment]
     if results.comparison is not None:
         context["comparison_table"] = comparison_table(results.comparison, results.comparison_labels, study.city_name)
         context["descriptives_table"] = descriptives_table(results.comparison, results.comparison_labels, study.city_name)
@@ -238,7 +242,8 @@ def _number_tables(context: dict[str, Any]) -> None:
     order: list[tuple[str, str | tuple[str, ...]]] = [
         ("study", "cities_table"), ("study", "instruments_table"), ("quality", "sample_table"),
         ("quality", "weights_table"), ("quality", "quality_table"),
-        ("reliability", "reliability_tables"), ("invariance", "invariance"), ("comparisons", "comparison_table"),
+        ("reliability", "reliability_tables"), ("invariance", "invariance"), ("invariance", "alignment"),
+        ("comparisons", "comparison_table"),
         ("comparisons", "omnibus_table"), ("comparisons", "descriptives_table"), ("maps", "hierarchy_table"),
         ("appendix", "appendix_table")]
     n = 0
@@ -258,6 +263,9 @@ def _number_tables(context: dict[str, Any]) -> None:
                 item["table"] = numbered(item["table"])
                 if "means" in item:
                     item["means"] = numbered(item["means"])
+        elif key == "alignment":
+            for item in context[key]:
+                item["means"], item["flags"] = numbered(item["means"]), numbered(item["flags"])
         else:
             context[key] = numbered(context[key])
 
@@ -276,6 +284,11 @@ def reproduce_commands(results: StudyResults) -> list[tuple[str, str]]:
     for entry in results.invariance:
         commands.append((f"invariance_{entry.scale}", f"axiosphere analyze invariance {folder} --instrument "
                                                       f"{entry.instrument} --scale {entry.scale} --by city{common}"))
+    for entry in results.alignment:
+        commands.append((f"alignment_{entry.scale}", f"axiosphere analyze invariance {folder} --instrument "
+                                                     f"{entry.instrument} --scale {entry.scale} --by city --method "
+                                                     f"alignment --bootstrap {entry.result.bootstrap} --simulate "
+                                                     f"{entry.check.replications}{common}"))
     if results.comparison is not None:
         instruments = " ".join(f"--instrument {i}" for i in results.compared)
         scales = ",".join(s for picked in results.compared.values() for s in picked)
@@ -394,7 +407,8 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
     context = build_context(results, draw=False)  # the figures are saved as files below, not inlined
     tables: list[Table] = [context["cities_table"], context["quality_table"], *context["reliability_tables"],
                            *[item["table"] for item in context["invariance"]],
-                           *[item["means"] for item in context["invariance"] if "means" in item]]
+                           *[item["means"] for item in context["invariance"] if "means" in item],
+                           *[table for item in context["alignment"] for table in (item["means"], item["flags"])]]
     for key in ("sample_table", "weights_table", "comparison_table", "omnibus_table", "descriptives_table",
                 "hierarchy_table"):
         if context.get(key) is not None:

@@ -12,6 +12,7 @@ from axiosphere.reports.apa import bounded, interval, number, p_value
 
 # Symbols that pdflatex cannot typeset as text and LuaLaTeX's default font silently drops: math mode.
 _LATEX = (("χ²", r"$\chi^2$"), ("α", r"$\alpha$"), ("ω", r"$\omega$"), ("ρ", r"$\rho$"), ("Δ", r"$\Delta$"),
+          ("λ", r"$\lambda$"), ("ν", r"$\nu$"), ("ε", r"$\varepsilon$"),
           ("≥", r"$\geq$"), ("≤", r"$\leq$"), ("−", r"$-$"), ("r̄", r"$\bar{r}$"), ("–", "--"), ("—", "---"),
           ("…", r"\ldots{}"), ("\u00a0", "~"))
 _MINUS = re.compile(r"(?<![\w.])-(?=[\d.])")

@@ -272,3 +272,31 @@ def test_the_readmes_invariance_and_map_commands_run_verbatim_on_a_demo_study(tm
         done = run_cli(*shlex.split(command)[1:], cwd=tmp_path)
         assert done.returncode == 0, (command, done.stderr)
     assert (tmp_path / "figures" / "twin_network.pdf").is_file()
+
+
+def test_a_plan_asks_for_alignment_and_the_report_shows_it(demo, tmp_path):
+    folder, _ = demo
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("alignment: true\nsections: [study, invariance, methods]\n", encoding="utf-8")
+    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--tables", "--plan", str(plan))
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "alignment across cities" in html and "Aligned means and variances of Institutional trust" in html
+    assert "(reference)" in html and "Monte Carlo check of 20 data sets" in html
+    assert "Asparouhov, T., &amp; Muthén, B. (2014)" in html
+    numbers = [int(n) for n in re.findall(r">Table (\d+)<", html)]
+    assert numbers == list(range(1, len(numbers) + 1)), "tables numbered in order, alignment included"
+    tables = tmp_path / "r" / "tables"
+    assert (tables / "alignment_institutional_trust.tex").is_file() and (tables / "alignment_flags_institutional_trust.docx").is_file()
+    if shutil.which("pdflatex") and subprocess.run(["kpsewhich", "booktabs.sty"], capture_output=True).returncode == 0:
+        body = "\n".join(f"\\input{{{t.name}}}" for t in sorted(tables.glob("alignment*.tex")))
+        (tables / "paper.tex").write_text("\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage{booktabs}"
+                                          f"\\usepackage{{graphicx}}\\begin{{document}}{body}\\end{{document}}", encoding="utf-8")
+        run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"], cwd=tables,
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stdout[-1500:]
+        assert "Missing character" not in (tables / "paper.log").read_text(encoding="utf-8", errors="replace")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("alignment: sometimes\n", encoding="utf-8")
+    refused = run_cli("report", str(folder), "--out", str(tmp_path / "x"), "--plan", str(bad))
+    assert refused.returncode == 2 and "alignment" in refused.stderr
