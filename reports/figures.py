@@ -1,4 +1,5 @@
-"""Figures fit for a paper: the value circle, city value profiles, the twin map, the twin network, link effects.
+"""Figures fit for a paper: the value circle, city value profiles, the twin map, the twin network (link effects:
+link_effects.py).
 
 In seaborn's style, each ``plot_*`` function draws on an ``ax`` it is given and returns it, so an
 author can place it in a figure of their own; the figure-level functions of the same names lay
@@ -84,7 +85,7 @@ def palette(groups: Sequence[str]) -> dict[str, tuple[Any, str]]:
     return {g: (colours[n % 10], MARKERS[(n + n // 10) % len(MARKERS)]) for n, g in enumerate(ordered)}
 
 
-def _colours(colours: Mapping[str, tuple[Any, str]] | None, groups: Sequence[str]) -> Mapping[str, tuple[Any, str]]:
+def city_colours(colours: Mapping[str, tuple[Any, str]] | None, groups: Sequence[str]) -> Mapping[str, tuple[Any, str]]:
     """The study's colours when given and covering ``groups``, else a palette of ``groups`` alone."""
     return colours if colours is not None and all(g in colours for g in groups) else palette(groups)
 
@@ -104,7 +105,7 @@ def abbreviations(labels: Sequence[str]) -> list[str]:
     return out
 
 
-def _name(names: Mapping[str, str] | None, group: str) -> str:
+def display_name(names: Mapping[str, str] | None, group: str) -> str:
     return (names or {}).get(group, group)
 
 
@@ -153,7 +154,7 @@ def plot_value_circle(result: Any, group: str = "pooled", *, ax: Any, names: Map
     labels = [result.label(v) for v in order]
     label_points(ax, points, labels, directions=angles, marker=2.5, short=abbreviations(labels))
     fit = result.fit.set_index("group").loc[group]
-    label = "Pooled" if group == "pooled" else _name(names, group)
+    label = "Pooled" if group == "pooled" else display_name(names, group)
     detail = f"Stress-1 = {fit.stress1:.3f}".replace("0.", ".") if fit.stress1 == fit.stress1 else ""
     if fit.rthor_ci == fit.rthor_ci:
         detail += f", CI = {fit.rthor_ci:.2f}".replace("0.", ".")
@@ -192,7 +193,7 @@ def plot_value_profiles(result: Any, *, ax: Any, groups: Sequence[str] | None = 
     """MRAT-centred value means with 95% CIs per city, values in their circular order."""
     profiles = result.profiles
     groups = list(groups or dict.fromkeys(profiles["group"]))
-    colours = _colours(colours, groups)
+    colours = city_colours(colours, groups)
     order = list(result.order)
     step = 0.7 / max(len(groups), 1)
     for n, group in enumerate(groups):
@@ -200,14 +201,14 @@ def plot_value_profiles(result: Any, *, ax: Any, groups: Sequence[str] | None = 
         x = np.arange(len(order)) + (n - (len(groups) - 1) / 2) * step
         colour, marker = colours[group]
         ax.errorbar(x, rows["mean"], yerr=[rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]], fmt=marker,
-                    color=colour, ms=3.5, lw=0.8, capsize=1.5, label=_name(names, group))
+                    color=colour, ms=3.5, lw=0.8, capsize=1.5, label=display_name(names, group))
     ax.axhline(0, color="0.6", lw=0.6)
     # Upright labels where they would crowd at an angle (a narrow column).
     steep = ax.figure.get_figwidth() / len(order) < 0.45
     ax.set_xticks(range(len(order)), [result.label(v) for v in order], rotation=90 if steep else 60,
                   ha="center" if steep else "right")
     ax.set_ylabel("Importance relative to own mean\n(MRAT-centred, 95% CI)")
-    ax.legend(frameon=False, ncol=_legend_columns(ax, [_name(names, g) for g in groups]), loc="upper center",
+    ax.legend(frameon=False, ncol=_legend_columns(ax, [display_name(names, g) for g in groups]), loc="upper center",
               bbox_to_anchor=(0.5, -0.45))
     return ax
 
@@ -223,7 +224,7 @@ def value_profiles(result: Any, *, groups: Sequence[str] | None = None, width: f
     """City value profiles in one panel (the circular radar panel is dropped: its radial axis misled)."""
     with style() as plt:
         groups = list(groups or dict.fromkeys(result.profiles["group"]))
-        long = max((len(_name(names, g)) for g in groups), default=1)
+        long = max((len(display_name(names, g)) for g in groups), default=1)
         rows = np.ceil(len(groups) / max(1, int(width // (0.055 * long + 0.4))))
         figure, ax = plt.subplots(figsize=(width, 2.6 + 0.14 * rows), layout="constrained")
         plot_value_profiles(result, ax=ax, groups=groups, names=names, colours=colours)
@@ -243,7 +244,7 @@ def plot_twin_map(result: Any, links: Sequence[tuple[str, str]] = (), *, ax: Any
     from axiosphere.reports.labels import label_points
 
     positions = result.positions.set_index("group")
-    colours = _colours(colours, list(positions.index))
+    colours = city_colours(colours, list(positions.index))
     distances = result.distances
     norm, cmap = _distance_scale(distances)
     for row in distances.itertuples():
@@ -258,7 +259,7 @@ def plot_twin_map(result: Any, links: Sequence[tuple[str, str]] = (), *, ax: Any
         ax.add_patch(Ellipse((row.x, row.y), 2 * scale * np.sqrt(values[1]), 2 * scale * np.sqrt(values[0]), angle=angle,
                              facecolor=(*colour, 0.18), edgecolor=colour, lw=0.8, zorder=2))
         ax.scatter([row.x], [row.y], color=colour, marker=marker, s=28, zorder=3, edgecolor="black", linewidth=0.4)
-    label_points(ax, positions[["x", "y"]].to_numpy(), [_name(names, g) for g in positions.index])
+    label_points(ax, positions[["x", "y"]].to_numpy(), [display_name(names, g) for g in positions.index])
     ax.axhline(0, color="0.75", lw=0.6, zorder=0)
     ax.axvline(0, color="0.75", lw=0.6, zorder=0)
     # No x tick at the lower-left corner, where its label would meet the lowest y tick's.
@@ -315,7 +316,7 @@ def plot_twin_network(result: Any, hubs: Sequence[str] = (), *, ax: Any, names: 
     for n, city in enumerate(others):
         angle = np.pi / 2 + 2 * np.pi * n / max(len(others), 1)
         place[city] = (1.5 * np.cos(angle), 0.9 * np.sin(angle))  # wider than tall: room for the link labels
-    colours = _colours(colours, cities)
+    colours = city_colours(colours, cities)
     norm, cmap = _distance_scale(distances)
     gaps = [c for c in distances.columns if c.endswith("_gap")]
     middles, texts, short, directions = [], [], [], []
@@ -337,7 +338,7 @@ def plot_twin_network(result: Any, hubs: Sequence[str] = (), *, ax: Any, names: 
         colour, marker = colours[city]
         ax.scatter([x], [y], s=120, color=colour, marker=marker, edgecolor="black", linewidth=0.5, zorder=3)
     outward = [np.pi / 2] + [np.arctan2(y, x) for x, y in list(place.values())[1:]]
-    label_points(ax, list(place.values()), [_name(names, c) for c in place], directions=outward, marker=6.5,
+    label_points(ax, list(place.values()), [display_name(names, c) for c in place], directions=outward, marker=6.5,
                  weight="bold")
     label_points(ax, middles, texts, directions=directions, gap=3.0, marker=0.0, short=short,
                  bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.8", "lw": 0.5})
@@ -368,53 +369,3 @@ def draw_value_maps(result: Any, folder: str | Path, *, links: Sequence[tuple[st
         out["twin_network"] = save(twin_network(result, hubs, names=names, colours=colours), folder, "twin_network",
                                    formats)
     return out
-
-
-# -- twin-link effects ------------------------------------------------------------------------
-
-
-def plot_link_effects(comparison: Any, labels: Mapping[str, str] | None = None, *, ax: Any,
-                      names: Mapping[str, str] | None = None, colours: Mapping[str, tuple[Any, str]] | None = None) -> Any:
-    """Hedges' g with 95% CI for every scale and twin link (a forest plot); filled markers where adjusted p < .05.
-
-    A link takes the colour and marker of its second city (the twin of a hub), as in the other figures; when one
-    city is the second of several links, links take colours of their own."""
-    labels = labels or {}
-    pairs = comparison.pairs
-    keys = list(dict.fromkeys(zip(pairs["a"], pairs["b"])))
-    twins = [b for _, b in keys]
-    if len(set(twins)) == len(twins):
-        by_twin = _colours(colours, twins)
-        colours = {f"{a}|{b}": by_twin[b] for a, b in keys}
-    else:
-        colours = palette([f"{a}|{b}" for a, b in keys])
-    scales = list(dict.fromkeys(pairs["scale"]))
-    step = 0.8 / max(len(keys), 1)
-    for k, (a, b) in enumerate(keys):
-        colour, marker = colours[f"{a}|{b}"]
-        rows = pairs[(pairs["a"] == a) & (pairs["b"] == b)].set_index("scale").reindex(scales)
-        y = np.arange(len(scales)) + (k - (len(keys) - 1) / 2) * step
-        ax.errorbar(rows["hedges_g"], y, xerr=[rows["hedges_g"] - rows["g_ci_low"], rows["g_ci_high"] - rows["hedges_g"]],
-                    fmt="none", ecolor=colour, lw=0.9, capsize=1.5)
-        significant = (rows["p_adj"] < 0.05).to_numpy()
-        ax.scatter(rows["hedges_g"][significant], y[significant], color=colour, marker=marker, s=18, zorder=3,
-                   label=f"{_name(names, a)} – {_name(names, b)}")
-        ax.scatter(rows["hedges_g"][~significant], y[~significant], facecolor="white", edgecolor=colour, marker=marker,
-                   s=18, zorder=3)
-    ax.axvline(0, color="0.5", lw=0.7)
-    ax.set_yticks(range(len(scales)), [labels.get(s, s) for s in scales])
-    ax.invert_yaxis()
-    ax.set_xlabel("Hedges' g (first city minus twin), 95% CI; filled: adjusted p < .05")
-    ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
-    return ax
-
-
-def link_effects(comparison: Any, labels: Mapping[str, str] | None = None, *, width: float = DOUBLE,
-                 names: Mapping[str, str] | None = None, colours: Mapping[str, tuple[Any, str]] | None = None) -> Any:
-    """The forest plot of twin-link effects in one panel."""
-    scales = comparison.pairs["scale"].nunique()
-    links = len(comparison.pairs[["a", "b"]].drop_duplicates())
-    with style() as plt:
-        figure, ax = plt.subplots(figsize=(width, max(2.2, 0.32 * scales * max(1, links) / 2 + 1)), layout="constrained")
-        plot_link_effects(comparison, labels, ax=ax, names=names, colours=colours)
-    return figure

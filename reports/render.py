@@ -73,6 +73,7 @@ def _version(name: str) -> str:
 def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]:
     """Everything the template shows, with the sentences that interpret the numbers (figures only with ``draw``)."""
     from axiosphere.reports import figures
+    from axiosphere.reports.link_effects import link_effects
 
     study, data = results.study, results.data
     notices = dict(results.notices)
@@ -130,7 +131,7 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
         context["omnibus_table"] = omnibus_table(results.comparison, results.comparison_labels)
         context["comparison_texts"] = _comparison_texts(results)
         if draw:
-            context["figures"]["link_effects"] = _svg(figures.link_effects(results.comparison, results.comparison_labels,
+            context["figures"]["link_effects"] = _svg(link_effects(results.comparison, results.comparison_labels,
                                                                            names=names, colours=colours))
     else:
         notices.setdefault("comparisons", "Comparisons could not be computed.")
@@ -401,6 +402,7 @@ def render_report(results: StudyResults, folder: str | Path, *, formats: tuple[s
 def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
     """Every report table as CSV, LaTeX (booktabs) and Word (.docx), and every figure as PDF, SVG and PNG."""
     from axiosphere.reports import figures
+    from axiosphere.reports.link_effects import link_effects
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -423,7 +425,7 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
     names = {c: results.study.city_name(c) for c in results.study.cities}
     colours = figures.palette(list(results.study.cities))
     if results.comparison is not None:
-        written.extend(figures.save(figures.link_effects(results.comparison, results.comparison_labels, names=names,
+        written.extend(figures.save(link_effects(results.comparison, results.comparison_labels, names=names,
                                                          colours=colours), folder / "figures", "link_effects"))
     if results.valuemap is not None:
         links = [(r.a, r.b) for r in results.valuemap.distances.itertuples()]

@@ -88,7 +88,7 @@ def test_demo_sized_figures_have_no_overlapping_labels_at_either_width():
 
 def test_a_city_looks_the_same_in_every_figure_whatever_cities_it_shows():
     study = figures.palette(["orsha", "tver", "bondeno", "smolensk"])
-    assert figures._colours(study, ["tver", "bondeno"]) is study, "a subset keeps the study's colours"
+    assert figures.city_colours(study, ["tver", "bondeno"]) is study, "a subset keeps the study's colours"
     assert len(set(study.values())) == 4
 
 
