@@ -136,13 +136,17 @@ class Flow:
         condition = self.steps[i].item.relevant
         return condition is None or condition.evaluate(self.values(answers) if values is None else values)
 
+    def _condition_values(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """The values of the answers that some condition names (the only ones skip logic reads)."""
+        return self.values({k: answers[k] for k in self._referenced if k in answers})
+
     def _relevant_steps(self, answers: Mapping[str, Any], indices: Any) -> Any:
-        values = self.values(answers)
+        values = self._condition_values(answers)
         return (j for j in indices if self.relevant(j, answers, values=values))
 
     def hidden(self, answers: Mapping[str, Any]) -> set[int]:
         """Indices of the questions skip logic leaves out, given ``answers``."""
-        values = self.values({k: answers[k] for k in self._referenced if k in answers})
+        values = self._condition_values(answers)
         return {j for j in self._conditional if not self.relevant(j, answers, values=values)}
 
     def relevant_steps(self, answers: Mapping[str, Any], *, hidden: set[int] | None = None) -> list[int]:
