@@ -25,7 +25,7 @@ Rosseel (2012), lavaan, J. Stat. Softw. 48(2).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np

@@ -79,7 +79,7 @@ def invariance(
     from axiosphere.analysis.invariance import measurement_invariance, model_from_instrument
     from axiosphere.analysis.scoring import keyed_items
     from axiosphere.instruments.errors import InputError
-    from axiosphere.reports.apa import bounded, interval, number, p_value
+    from axiosphere.reports.apa import bounded, interval, number
 
     given = [x for x in (instrument, model, model_file) if x]
     if len(given) != 1:

@@ -87,7 +87,7 @@ def _merge_one(target: Store, path: Path, report: MergeReport) -> None:
                 " WHERE s.id NOT IN (SELECT src FROM temp.idmap) ORDER BY s.id").rowcount
             db.execute("INSERT INTO temp.idmap SELECT s.id, m.id, 0 FROM src.interviews s CROSS JOIN main.interviews m"
                        " ON m.uuid = s.uuid WHERE s.id NOT IN (SELECT src FROM temp.idmap)")
-            changed = _reconcile_answers(db, report, path)
+            _reconcile_answers(db, report, path)
             for table, (key, rest) in _CHILDREN.items():
                 names = ", ".join(["interview", *key, *rest])
                 picked = ", ".join(["t.dst", *(f"s.{c}" for c in key + rest)])
@@ -95,10 +95,9 @@ def _merge_one(target: Store, path: Path, report: MergeReport) -> None:
                                    f" JOIN temp.idmap t ON t.src = s.interview WHERE t.shared < 2"
                                    f" ORDER BY t.dst, {', '.join('s.' + c for c in key)}").rowcount
                 report.added[table] += added
-            # Shared interviews whose rows differed: their digest from the rows they now hold.
-            shared = [r[0] for r in db.execute("SELECT dst FROM temp.idmap WHERE shared = 1")]
-            if shared or changed:
-                recompute_digests(db, sorted(set(shared) | changed))
+            # Shared interviews whose content differed (answers replaced or rows added): their digest from the rows
+            # they now hold.
+            recompute_digests(db, [r[0] for r in db.execute("SELECT dst FROM temp.idmap WHERE shared = 1 ORDER BY dst")])
             digest_triggers(db)
     finally:
         db.execute("DETACH DATABASE src")
@@ -120,9 +119,8 @@ def _reconcile_interviews(db: Any, report: MergeReport, path: Path) -> None:
         report.differences.append(f"interview {uuid} differs between stores: kept the copy updated last, {where}")
 
 
-def _reconcile_answers(db: Any, report: MergeReport, path: Path) -> set[int]:
-    """The same answer revision with other content in both stores (only interviews both had can differ); returns the
-    local ids of the interviews whose answers were replaced."""
+def _reconcile_answers(db: Any, report: MergeReport, path: Path) -> None:
+    """The same answer revision with other content in both stores (only interviews both had can differ)."""
     key, rest = _CHILDREN["answers"]
     differs = " OR ".join(f"m.{c} IS NOT s.{c}" for c in rest)
     rows = db.execute(
@@ -131,10 +129,8 @@ def _reconcile_answers(db: Any, report: MergeReport, path: Path) -> set[int]:
         " WHERE t.shared = 1 AND s.interview = t.src AND m.interview = t.dst AND m.item = s.item"
         f" AND m.revision = s.revision AND i.id = t.dst AND ({differs})"
     ).fetchall()
-    replaced = set()
     for uuid, local, item, revision, mine, theirs in rows:
         if theirs > mine:
-            replaced.add(local)
             db.execute(f"UPDATE main.answers SET ({', '.join(rest)}) = (SELECT {', '.join('s.' + c for c in rest)}"
                        " FROM src.answers s JOIN src.interviews si ON si.id = s.interview"
                        " WHERE si.uuid = ? AND s.item = ? AND s.revision = ?)"
@@ -142,4 +138,3 @@ def _reconcile_answers(db: Any, report: MergeReport, path: Path) -> set[int]:
         where = f"from {path}" if theirs > mine else "already here"
         report.differences.append(f"answer to {item} (revision {revision}) in interview {uuid} differs between stores: "
                                   f"kept the copy updated last, {where}")
-    return replaced
