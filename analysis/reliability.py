@@ -148,7 +148,6 @@ def _stats(frame: Any, scale: str, group: str | None, missing: str, ci: str, n_b
 def _estimate(values: np.ndarray, cov: np.ndarray, n: int, items: list[str], scale: str, group: str | None,
               missing: str, ci: str, n_boot: int, seed: int | None) -> ScaleReliability:
     import pandas as pd
-    from scipy.special import fdtri
 
     k = len(items)
     warnings: list[str] = []
@@ -184,8 +183,9 @@ def _estimate(values: np.ndarray, cov: np.ndarray, n: int, items: list[str], sca
     if_deleted = np.array([(k - 1) / (k - 2) * (1 - (np.trace(cov) - cov[i, i]) / rest[i]) for i in range(k)])
     if ci == "feldt":
         df1, df2 = n - 1, (n - 1) * (k - 1)
-        # F quantiles from scipy.special: scipy.stats costs 0.4 s to import for this one call.
-        alpha_ci = (float(1 - (1 - alpha) * fdtri(df1, df2, 0.975)), float(1 - (1 - alpha) * fdtri(df1, df2, 0.025)))
+        from axiosphere.analysis.fquantile import f_quantile
+
+        alpha_ci = (1 - (1 - alpha) * f_quantile(0.975, df1, df2), 1 - (1 - alpha) * f_quantile(0.025, df1, df2))
     else:
         alpha_ci = _bootstrap_ci(values, missing, n_boot, seed)
     try:
