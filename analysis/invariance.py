@@ -180,10 +180,10 @@ def _is_numeric(column: Any) -> bool:
 
 
 def _delta(new: dict[str, Any], old: dict[str, Any], cutoffs: dict[str, float]) -> tuple[dict[str, Any], bool]:
-    from scipy.special import chdtrc
+    from axiosphere.analysis.distributions import chi2_sf
 
     d_chi, d_df = new["chisq"] - old["chisq"], new["df"] - old["df"]
-    delta = {"chisq": d_chi, "df": d_df, "p": float(chdtrc(d_df, d_chi)) if d_df > 0 else None,
+    delta = {"chisq": d_chi, "df": d_df, "p": chi2_sf(d_chi, d_df) if d_df > 0 else None,
              "cfi": new["cfi"] - old["cfi"], "rmsea": new["rmsea"] - old["rmsea"]}
     holds = -delta["cfi"] <= cutoffs["delta_cfi"] + 1e-12 and delta["rmsea"] <= cutoffs["delta_rmsea"] + 1e-12
     return delta, bool(holds)

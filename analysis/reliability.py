@@ -104,8 +104,9 @@ def covariance(values: np.ndarray, missing: str = "listwise") -> tuple[np.ndarra
     ``DataFrame.cov``), with the n it rests on and the number of rows with any answer.
 
     Computed block by block from cross-products: under pairwise deletion the counts, sums and products of each pair
-    come from products of the zero-filled data and its observed mask (``N = M'M``, ``S = X'M``, ``P = X'X``), so no
-    pair is visited on its own and no copy of the whole data is made. n is the smallest pairwise count.
+    come from products of the zero-filled data and its observed mask (``N = M'M``, ``S = X'M``, ``P = X'X``, the
+    first two through the missing mask on the rows with gaps), so no pair is visited on its own and no copy of the
+    whole data is made. n is the smallest pairwise count.
 
     >>> x = np.array([[1.0, 2.0], [2.0, np.nan], [3.0, 5.0], [4.0, 4.0]])
     >>> cov, n, answered = covariance(x, "pairwise")
@@ -126,10 +127,15 @@ def covariance(values: np.ndarray, missing: str = "listwise") -> tuple[np.ndarra
             counts += len(x)
             continue
         x = np.where(observed, block, 0.0)
-        mask = observed.astype(np.float64)
         products += x.T @ x
-        sums += x.T @ mask
-        counts += mask.T @ mask
+        # Sums and counts from the rows with a gap only: S = X'M = X'1 - X'Q and N = M'M = n - q_i - q_j + Q'Q
+        # with Q = 1 - M, which is zero on complete rows (most rows), so two products over a few rows
+        # replace two over all of them.
+        gaps = ~observed.all(axis=1)
+        holes = (~observed[gaps]).astype(np.float64)
+        per_item = holes.sum(axis=0)
+        sums += x.sum(axis=0)[:, None] - x[gaps].T @ holes
+        counts += len(block) - per_item[:, None] - per_item[None, :] + holes.T @ holes
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = (products - sums * sums.T / counts) / (counts - 1)
     cov[counts < 2] = np.nan
@@ -183,7 +189,7 @@ def _estimate(values: np.ndarray, cov: np.ndarray, n: int, items: list[str], sca
     if_deleted = np.array([(k - 1) / (k - 2) * (1 - (np.trace(cov) - cov[i, i]) / rest[i]) for i in range(k)])
     if ci == "feldt":
         df1, df2 = n - 1, (n - 1) * (k - 1)
-        from axiosphere.analysis.fquantile import f_quantile
+        from axiosphere.analysis.distributions import f_quantile
 
         alpha_ci = (1 - (1 - alpha) * f_quantile(0.975, df1, df2), 1 - (1 - alpha) * f_quantile(0.025, df1, df2))
     else:

@@ -43,5 +43,7 @@ def alignment_entry(entry: Any, city_name: Callable[[str], str] = str) -> dict[s
             f"approximately non-invariant. Invariance R² (loadings/intercepts): {r2}. In a Monte Carlo check of "
             f"{check.replications} data sets drawn from these estimates, true and estimated city means correlated "
             f"{bounded(check.r_means, 3)} and variances {bounded(check.r_variances, 3)}: {verdict}.")
-    return {"title": f"{label}: alignment across cities", "means": means, "flags": drift, "text": text,
+    caption = (f"{label}: each city's aligned loadings and intercepts as deviations from the average of the cities "
+               "where they are invariant; × approximately non-invariant.")
+    return {"title": f"{label}: alignment across cities", "means": means, "flags": drift, "text": text, "caption": caption,
             "notes": [n for n in result.notes if "bootstrap" not in n and "standard errors" not in n]}

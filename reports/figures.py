@@ -279,15 +279,21 @@ def _distance_scale(distances: Any) -> tuple[Any, Any]:
     return mpl.colors.Normalize(vmin=0, vmax=top), mpl.colormaps["cividis"]
 
 
-def _distance_bar(ax: Any, norm: Any, cmap: Any) -> Any:
-    """The colour bar of value distance, which names and defines it; drawn as vectors (matplotlib rasterises a
-    bar of 50 or more colours)."""
+def vector_colourbar(ax: Any, norm: Any, cmap: Any, label: str, **options: Any) -> Any:
+    """A colour bar under ``ax`` drawn as vectors (matplotlib rasterises a bar of 50 or more colours)."""
     import matplotlib as mpl
 
-    bar = ax.figure.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.8, location="bottom",
-                             aspect=30, label="Value distance (Euclidean distance\nbetween MRAT-centred value profiles)")
+    figure = ax.figure if hasattr(ax, "figure") else ax[0].figure  # one axes, or several sharing the bar
+    bar = figure.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, location="bottom",
+                             **{"shrink": 0.8, "aspect": 30, "label": label, **options})
     bar.solids.set_rasterized(False)
+    bar.solids.set_edgecolor("face")  # no hairline seams between the bar's quads in PDF and SVG viewers
     return bar
+
+
+def _distance_bar(ax: Any, norm: Any, cmap: Any) -> Any:
+    """The colour bar of value distance, which names and defines it."""
+    return vector_colourbar(ax, norm, cmap, "Value distance (Euclidean distance\nbetween MRAT-centred value profiles)")
 
 
 def twin_map(result: Any, links: Sequence[tuple[str, str]] = (), *, width: float = SINGLE * 1.45,

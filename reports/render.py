@@ -125,6 +125,11 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
     context["invariance"] = [_invariance_entry(entry, study.city_name) for entry in results.invariance]
     context["invariance_notices"] = [v for k, v in notices.items() if k.startswith("invariance_")]
     context["alignment"] = [alignment_entry(entry, study.city_name) for entry in results.alignment]
+    if draw:
+        from axiosphere.reports.alignment_figure import alignment_drift
+
+        for item, entry in zip(context["alignment"], results.alignment):
+            item["figure"] = _svg(alignment_drift(entry.result, names=names))
     if results.comparison is not None:
         context["comparison_table"] = comparison_table(results.comparison, results.comparison_labels, study.city_name)
         context["descriptives_table"] = descriptives_table(results.comparison, results.comparison_labels, study.city_name)
@@ -402,6 +407,7 @@ def render_report(results: StudyResults, folder: str | Path, *, formats: tuple[s
 def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
     """Every report table as CSV, LaTeX (booktabs) and Word (.docx), and every figure as PDF, SVG and PNG."""
     from axiosphere.reports import figures
+    from axiosphere.reports.alignment_figure import alignment_drift
     from axiosphere.reports.link_effects import link_effects
 
     folder = Path(folder)
@@ -427,6 +433,9 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
     if results.comparison is not None:
         written.extend(figures.save(link_effects(results.comparison, results.comparison_labels, names=names,
                                                          colours=colours), folder / "figures", "link_effects"))
+    for entry in results.alignment:
+        written.extend(figures.save(alignment_drift(entry.result, names=names), folder / "figures",
+                                    f"alignment_{entry.scale}"))
     if results.valuemap is not None:
         links = [(r.a, r.b) for r in results.valuemap.distances.itertuples()]
         for paths in figures.draw_value_maps(results.valuemap, folder / "figures", links=links,

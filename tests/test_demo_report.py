@@ -286,7 +286,11 @@ def test_a_plan_asks_for_alignment_and_the_report_shows_it(demo, tmp_path):
     assert "Asparouhov, T., &amp; Muthén, B. (2014)" in html
     numbers = [int(n) for n in re.findall(r">Table (\d+)<", html)]
     assert numbers == list(range(1, len(numbers) + 1)), "tables numbered in order, alignment included"
+    assert "Institutional trust: each city&#39;s aligned loadings" in html, "the heat map of drifting parameters"
+    figures_ = [int(n) for n in re.findall(r"<figcaption>Figure (\d+)\.", html)]
+    assert figures_ == list(range(1, len(figures_) + 1)), "figures numbered in order of appearance"
     tables = tmp_path / "r" / "tables"
+    assert (tables / "figures" / "alignment_institutional_trust.svg").is_file()
     assert (tables / "alignment_institutional_trust.tex").is_file() and (tables / "alignment_flags_institutional_trust.docx").is_file()
     if shutil.which("pdflatex") and subprocess.run(["kpsewhich", "booktabs.sty"], capture_output=True).returncode == 0:
         body = "\n".join(f"\\input{{{t.name}}}" for t in sorted(tables.glob("alignment*.tex")))
