@@ -116,26 +116,30 @@ def covariance(values: np.ndarray, missing: str = "listwise") -> tuple[np.ndarra
     k = values.shape[1]
     products, sums, counts = np.zeros((k, k)), np.zeros((k, k)), np.zeros((k, k))
     answered = 0
+    ones = np.ones(k)
     for start in range(0, values.shape[0], _CHUNK):
-        block = values[start:start + _CHUNK]
-        observed = ~np.isnan(block)
-        answered += int(observed.any(axis=1).sum())
-        if missing == "listwise":  # one count and one sum a column: no mask products needed
-            x = block[observed.all(axis=1)]
-            products += x.T @ x
-            sums += x.sum(axis=0)[:, None]
-            counts += len(x)
+        # Items x rows: the layout pandas hands over (columns are contiguous) is used as it is.
+        block = values[start:start + _CHUNK].T
+        # A row's sum is NaN exactly when the row has a gap: one BLAS pass instead of a mask reduction.
+        gaps = np.isnan(ones @ block)
+        complete = block[:, ~gaps]
+        products += complete @ complete.T
+        column_sums = complete.sum(axis=1)
+        partial = block[:, gaps]
+        holes = np.isnan(partial)
+        answered += block.shape[1] - int((holes.sum(axis=0) == k).sum())
+        if missing == "listwise":  # one count and one sum an item: no mask products needed
+            sums += column_sums[:, None]
+            counts += complete.shape[1]
             continue
-        x = np.where(observed, block, 0.0)
-        products += x.T @ x
-        # Sums and counts from the rows with a gap only: S = X'M = X'1 - X'Q and N = M'M = n - q_i - q_j + Q'Q
-        # with Q = 1 - M, which is zero on complete rows (most rows), so two products over a few rows
-        # replace two over all of them.
-        gaps = ~observed.all(axis=1)
-        holes = (~observed[gaps]).astype(np.float64)
-        per_item = holes.sum(axis=0)
-        sums += x.sum(axis=0)[:, None] - x[gaps].T @ holes
-        counts += len(block) - per_item[:, None] - per_item[None, :] + holes.T @ holes
+        # The rows with a gap, zero-filled, add to the products; with Q = 1 - M their missing mask (zero on
+        # complete rows), S = X'M = X'1 - X'Q and N = M'M = n - q_i - q_j + Q'Q need products over them only.
+        partial = np.where(holes, 0.0, partial)
+        products += partial @ partial.T
+        q = holes.astype(np.float64)
+        per_item = q.sum(axis=1)
+        sums += (column_sums + partial.sum(axis=1))[:, None] - partial @ q.T
+        counts += block.shape[1] - per_item[:, None] - per_item[None, :] + q @ q.T
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = (products - sums * sums.T / counts) / (counts - 1)
     cov[counts < 2] = np.nan
