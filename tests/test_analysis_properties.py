@@ -79,9 +79,9 @@ def test_a_city_compared_with_itself_gives_t_zero(values):
     assert row["p"] == pytest.approx(1) and row["rank_biserial"] == pytest.approx(0, abs=1e-12)
 
 
-@given(st.integers(2, 6), st.integers(3, 60), st.floats(0, 0.5), st.integers(0, 2**31))
+@given(st.integers(2, 6), st.integers(3, 60), st.floats(0, 0.5), st.integers(0, 2**31), st.booleans())
 @settings(max_examples=60, deadline=None)
-def test_blockwise_covariance_equals_pandas_listwise_and_pairwise(k, rows, share, seed):
+def test_blockwise_covariance_equals_pandas_listwise_and_pairwise(k, rows, share, seed, by_columns):
     import pandas as pd
 
     rel = importlib.import_module("axiosphere.analysis.reliability")  # the package exports a function of that name
@@ -90,6 +90,8 @@ def test_blockwise_covariance_equals_pandas_listwise_and_pairwise(k, rows, share
     values = rng.integers(1, 7, size=(rows, k)).astype(float)
     values[rng.random(values.shape) < share] = np.nan
     frame = pd.DataFrame(values)
+    if by_columns:  # the layout pandas hands over
+        values = np.asfortranarray(values)
     pairwise, _, answered = rel.covariance(values, "pairwise")
     np.testing.assert_allclose(pairwise, frame.cov().to_numpy(), rtol=1e-9, atol=1e-9)
     assert answered == int((~frame.isna().all(axis=1)).sum())
