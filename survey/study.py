@@ -27,6 +27,7 @@ from axiosphere.instruments.errors import InputError
 from axiosphere.instruments.fields import LANGUAGE, Node, Reader, describe, suggest
 from axiosphere.instruments.model import QUALITY_FLAGS, Instrument
 from axiosphere.instruments.yamlsource import read_yaml
+from axiosphere.survey.links import Link, read_links
 
 STUDY_FILE = "study.yaml"
 _BAND = re.compile(r"^(\d+)\s*(?:-\s*(\d+)|\+)$")
@@ -58,6 +59,8 @@ class City:
     age_margin: Mapping[str, float] | None = None
     sex_age_cells: Mapping[tuple[str, str], float] | None = None
     quota: Mapping[tuple[str, str], int] | None = None
+    coordinates: tuple[float, float] | None = None  # latitude, longitude in degrees
+    covariates: Mapping[str, float] = field(default_factory=dict)  # e.g. population, for dyadic analyses
 
     def display_name(self, language: str | None = None) -> str:
         """The city's name in ``language`` if given, else in its interview language, else any."""
@@ -65,16 +68,6 @@ class City:
             if key in self.name:
                 return self.name[key]
         return next(iter(self.name.values()))
-
-
-@dataclass(frozen=True)
-class Link:
-    """A twinning between two cities."""
-
-    a: str
-    b: str
-    since: int | None = None
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,11 +109,12 @@ class StudyDesign:
             "exclusions": dict(self.exclusions),
             "cities": [
                 {"id": c.id, "name": c.display_name(), "country": c.country, "language": c.language,
+                 "coordinates": list(c.coordinates) if c.coordinates else None, "covariates": dict(c.covariates),
                  "second_language": c.second_language, "twins": list(self.twins(c.id)),
                  "margins": c.sex_margin is not None or c.sex_age_cells is not None, "quota": c.quota is not None}
                 for c in self.cities.values()
             ],
-            "links": [{"a": link.a, "b": link.b, "since": link.since} for link in self.links],
+            "links": [link.to_dict() for link in self.links],
             "hubs": list(self.hubs()),
         }
 
@@ -174,7 +168,7 @@ def load_study(folder: str | Path) -> StudyDesign:
             node.error("id", f"city id '{city.id}' is used twice")
             continue
         cities[city.id] = city
-    links = _read_links(root, cities)
+    links = read_links(root, cities, path.parent)
     exclusions = _read_exclusions(root)
     root.finish()
     if reader.problems:
@@ -276,10 +270,23 @@ def _read_city(node: Node, instruments: list[Instrument], bands: list[AgeBand], 
     names = {language or "": name} if isinstance(name, str) else name
     margins = _read_population(node, bands, sexes)
     quota = _read_quota(node, bands, sexes)
+    coordinates = node.get("coordinates", list, required=False, check=_coordinates)
+    covariates = node.get("covariates", dict, required=False, default={}, check=lambda v: None if all(
+        isinstance(k, str) and isinstance(x, (int, float)) and not isinstance(x, bool) for k, x in v.items())
+        else "expected named numbers, such as {population: 52000}")
     node.finish()
     if city_id is None or names is None or country is None or language is None or margins is None:
         return None
-    return City(city_id, names, country, language, second, *margins, quota=quota)
+    return City(city_id, names, country, language, second, *margins, quota=quota,
+                coordinates=tuple(float(c) for c in coordinates) if coordinates else None,  # type: ignore[arg-type]
+                covariates={k: float(v) for k, v in covariates.items()})
+
+
+def _coordinates(value: list[Any]) -> str | None:
+    if len(value) == 2 and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in value) \
+            and -90 <= value[0] <= 90 and -180 <= value[1] <= 180:
+        return None
+    return f"expected [latitude, longitude] in degrees, got {describe(value)}"
 
 
 def _shares(node: Node, key: str, values: Any, expected: tuple[str, ...]) -> dict[str, float] | None:
@@ -359,41 +366,6 @@ def _read_quota(node: Node, bands: list[AgeBand], sexes: tuple[str, ...]) -> dic
             else:
                 quota[(sex, band)] = target
     return quota
-
-
-def _read_links(root: Node, cities: dict[str, City]) -> list[Link]:
-    links: list[Link] = []
-    pairs: set[frozenset[str]] = set()
-    for path, entry in root.children("links", required=True):
-        if isinstance(entry, list) and len(entry) == 2:
-            entry = {"a": entry[0], "b": entry[1]}
-        node = root.node_at(path, entry, "a link {a: CITY, b: CITY} or [CITY, CITY]")
-        if node is None:
-            continue
-        a, b = node.get("a", str), node.get("b", str)
-        since = node.get("since", int, required=False, check=lambda v: None if 1900 <= v <= 2100 else f"expected a year, got {v}")
-        note = node.get("note", str, required=False, default="")
-        node.finish()
-        if a is None or b is None:
-            continue
-        bad = [c for c in (a, b) if c not in cities]
-        for c in bad:
-            if c in root.reader.failed:
-                continue
-            node.error("a" if c == a else "b", f"link to unknown city '{c}'{suggest(c, cities)}")
-        if bad:
-            continue
-        if a == b:
-            node.error("b", f"a city cannot be twinned with itself ('{a}')")
-            continue
-        if frozenset((a, b)) in pairs:
-            node.error(None, f"the link {a} - {b} is listed twice")
-            continue
-        pairs.add(frozenset((a, b)))
-        links.append(Link(a, b, since, note))
-    if not links and not root.reader.problems:
-        root.error("links", "a study needs at least one twin link between two of its cities")
-    return links
 
 
 def init_study(folder: str | Path, *, force: bool = False) -> Path:
