@@ -14,6 +14,7 @@ import typer
 from axiosphere import __version__
 from axiosphere.analyze_cli import analyze_app
 from axiosphere.invariance_cli import invariance as _invariance  # noqa: F401  (registers analyze invariance)
+from axiosphere.network_cli import network as _network  # noqa: F401  (registers analyze dyads and network)
 from axiosphere.demo_cli import demo, report
 from axiosphere.map_cli import map_command
 from axiosphere.instruments.cli import app as instruments_app
