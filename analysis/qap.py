@@ -134,26 +134,47 @@ def _ols_t(y: np.ndarray, X: np.ndarray, extra: np.ndarray | None = None) -> np.
     return beta / np.sqrt(rss / (n - p - 1) / spread)
 
 
-def _logit_z(y: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """z-values of logit fits by Newton steps, many at once: ``y`` reps x n, ``X`` n x p or reps x n x p.
-    From zero, as R's glm starts near it: Newton's method on the logit likelihood then converges without a line
-    search (from the observed estimates it can overshoot for a permuted outcome)."""
-    X = np.broadcast_to(X, (len(y), *X.shape[-2:]))
-    beta = np.zeros((len(y), X.shape[-1]))
+def _logit_z(y: np.ndarray, shared: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+    """z-values of logit fits by Newton steps, many at once: outcomes ``y`` (reps x n) on the ``shared`` columns
+    (n x q) plus, when given, one column a replicate (``extra``, reps x n) entering last.
+
+    Every product is a matrix product over the dyads (the information's entries are weighted sums of column
+    products), so a thousand fits cost a few BLAS calls an iteration. From zero, as R's glm starts near it:
+    Newton's method on the logit likelihood then converges without a line search (from the observed estimates
+    it can overshoot for a permuted outcome)."""
+    reps, q = len(y), shared.shape[1]
+    p = q + (extra is not None)
+    upper = np.triu_indices(q)
+    pairs = shared[:, upper[0]] * shared[:, upper[1]]  # n x q(q+1)/2
+
+    def information(weight: np.ndarray) -> np.ndarray:
+        out = np.empty((reps, p, p))
+        block = weight @ pairs
+        out[:, upper[0], upper[1]] = block
+        out[:, upper[1], upper[0]] = block
+        if extra is not None:
+            cross = (weight * extra) @ shared
+            out[:, :q, q] = out[:, q, :q] = cross
+            out[:, q, q] = np.einsum("rn,rn->r", weight * extra, extra)
+        return out
+
+    def linear(beta: np.ndarray) -> np.ndarray:
+        eta = beta[:, :q] @ shared.T
+        return eta + beta[:, q:] * extra if extra is not None else eta
+
+    beta = np.zeros((reps, p))
     for _ in range(50):
-        eta = np.einsum("rnp,rp->rn", X, beta)
-        mu = 1 / (1 + np.exp(-np.clip(eta, -30, 30)))
-        weight = mu * (1 - mu)
-        information = np.einsum("rnp,rnq->rpq", X * weight[..., None], X)
-        gradient = np.einsum("rnp,rn->rp", X, y - mu)
-        step = np.linalg.solve(information + 1e-12 * np.eye(X.shape[-1]), gradient[..., None])[..., 0]
+        mu = 1 / (1 + np.exp(-np.clip(linear(beta), -30, 30)))
+        residual = y - mu
+        gradient = residual @ shared
+        if extra is not None:
+            gradient = np.column_stack([gradient, np.einsum("rn,rn->r", residual, extra)])
+        step = np.linalg.solve(information(mu * (1 - mu)) + 1e-12 * np.eye(p), gradient[..., None])[..., 0]
         beta = beta + step
-        if np.max(np.abs(step)) < 1e-10:
+        if np.max(np.abs(step)) < 1e-9:
             break
-    eta = np.einsum("rnp,rp->rn", X, beta)
-    mu = 1 / (1 + np.exp(-np.clip(eta, -30, 30)))
-    information = np.einsum("rnp,rnq->rpq", X * (mu * (1 - mu))[..., None], X)
-    return beta / np.sqrt(np.diagonal(np.linalg.inv(information), axis1=1, axis2=2))
+    mu = 1 / (1 + np.exp(-np.clip(linear(beta), -30, 30)))
+    return beta / np.sqrt(np.diagonal(np.linalg.inv(information(mu * (1 - mu))), axis1=1, axis2=2))
 
 
 def qap_regression(dyads: Any, outcome: str, predictors: Sequence[str], *, method: str = "dsp",
@@ -255,7 +276,6 @@ def _replicates(y: np.ndarray, X: np.ndarray, layout: _Layout, model: str, metho
         if model == "ols":
             stats = _ols_t(y, others, permuted)
         else:
-            design = np.concatenate([np.broadcast_to(others, (count, *others.shape)), permuted[..., None]], axis=2)
-            stats = _logit_z(np.broadcast_to(y, (count, len(y))), design)[:, -1]
+            stats = _logit_z(np.broadcast_to(y, (count, len(y))), others, permuted)[:, -1]
         out[i] = (np.abs(stats) >= abs(observed[i]) * (1 - _TIE)).sum()
     return out
