@@ -99,6 +99,8 @@ def network(
                                 "(every pair; as sna)."),
     reps: int = typer.Option(2000, "--reps", help="Permutations (p-values are the share at least as extreme, two-sided)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the permutations."),
+    figures: Optional[Path] = typer.Option(None, "--figures", help="Also draw the dyad plot (outcome against the first "
+                                           "predictor) and, for two countries, the network, as PDF/SVG/PNG here."),
     json: bool = JSON,
 ) -> None:
     """Dyadic regression with QAP permutation p-values: are twinned cities closer in values and trust?"""
@@ -112,8 +114,13 @@ def network(
         raise InputError(f"no dyad table at {dyads_file} (make one with: axiosphere analyze dyads STUDY --out dyads.csv)")
     table = pd.read_csv(dyads_file)
     fit = qap_regression(table, outcome, _split(predictors), method=method, permute=permute, reps=reps, seed=seed)
+    drawn = []
+    if figures is not None:
+        from axiosphere.reports.network_figures import network_figures
+
+        drawn = [str(p) for p in network_figures(table, outcome, _split(predictors)[0], figures)]
     if json:
-        _emit(fit.to_dict())
+        _emit({**fit.to_dict(), "figures": drawn})
         return
     kind = "logit" if fit.model == "logit" else "least squares"
     statistic = "z" if fit.model == "logit" else "t"
@@ -126,3 +133,5 @@ def network(
           "p (classical) treats dyads as independent, which they are not (pairs share cities).")
     for note in fit.notes:
         print(f"note: {note}")
+    if drawn:
+        print(f"figures: {', '.join(sorted({str(Path(p).with_suffix('')) for p in drawn}))} (.pdf, .svg, .png)")

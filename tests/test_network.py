@@ -109,6 +109,11 @@ def test_network_regression_from_the_command_line(study, tmp_path):
                     "--permute", "joint", "--reps", "300", "--seed", "3", "--json")
     fit = json.loads(again.stdout)
     assert fit["model"] == "ols" and fit["n_dyads"] == 10 and fit["coefficients"][1]["term"] == "value_distance"
+    drawn = run_cli("analyze", "network", str(out), "--outcome", "tie", "--predictors", "value_distance", "--permute",
+                    "joint", "--reps", "100", "--figures", str(tmp_path / "figures"))
+    assert drawn.returncode == 0, drawn.stderr
+    assert (tmp_path / "figures" / "dyads.pdf").is_file() and "figures:" in drawn.stdout
+    assert not (tmp_path / "figures" / "network.pdf").exists(), "one set of cities: no two-country network"
     bad = run_cli("analyze", "network", str(out), "--predictors", "value_distance")
     assert bad.returncode == 2 and "two disjoint sets of cities" in bad.stderr and bad.stderr.count("\n") == 1
     missing = run_cli("analyze", "network", str(tmp_path / "none.csv"))
@@ -134,3 +139,29 @@ def test_dyad_table_bad_input():
         dyad_table(data, ["w"], cities=cities, links=[("x", "y")])
     with pytest.raises(InputError, match="city 'z' of the data"):
         dyad_table(data.assign(city=["x", "x", "y", "z"]), ["v"], cities=cities, links=[("x", "y")])
+
+
+@pytest.mark.parametrize("cities", [(6, 6), (70, 73)])
+def test_network_figures_are_readable(tmp_path, cities):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from test_figure_layout import _overlaps, _texts
+
+    from axiosphere.reports.network_figures import bipartite_network, dyad_plot, network_figures
+
+    rows, columns = cities
+    rng = np.random.default_rng(1)
+    a, b = np.repeat(np.arange(rows), columns), np.tile(np.arange(columns), rows)
+    distance = rng.uniform(0.3, 2.0, len(a))
+    dyads = pd.DataFrame({"a": [f"ru{i:02d}" for i in a], "b": [f"us{j:02d}" for j in b], "country_a": "RU",
+                          "country_b": "US", "tie": (rng.random(len(a)) < 0.4 / (1 + distance) * (8 / rows)).astype(int),
+                          "active": True, "value_distance": distance, "n_a": 100 + a, "n_b": 150})
+    for figure in (bipartite_network(dyads), dyad_plot(dyads)):
+        texts = _texts(figure)
+        assert min(t.get_fontsize() for t, _ in texts) >= 7 and not _overlaps(figure), _overlaps(figure)[:3]
+        plt.close(figure)
+    written = network_figures(dyads, "tie", "value_distance", tmp_path)
+    assert {p.name for p in written} == {f"{n}.{s}" for n in ("dyads", "network") for s in ("pdf", "svg", "png")}
+    assert "<image" not in (tmp_path / "network.svg").read_text(encoding="utf-8"), "vector colour bar"
