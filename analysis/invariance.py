@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from axiosphere.analysis.fit_indices import fit_indices
 from axiosphere.analysis.mgcfa import (
-    GroupData, Model, build_slots, expected_information, fit_indices, fit_model, group_data, parse_model, slot_values,
+    GroupData, Model, build_slots, expected_information, fit_model, group_data, parse_model, slot_values,
     _objective,
 )
 from axiosphere.analysis.threads import one_blas_thread

@@ -125,13 +125,14 @@ def covariance(values: np.ndarray, missing: str = "listwise") -> tuple[np.ndarra
         complete = block[:, ~gaps]
         products += complete @ complete.T
         column_sums = complete.sum(axis=1)
-        partial = block[:, gaps]
-        holes = np.isnan(partial)
-        answered += block.shape[1] - int((holes.sum(axis=0) == k).sum())
         if missing == "listwise":  # one count and one sum an item: no mask products needed
+            answered += block.shape[1] - int((np.isnan(block).sum(axis=0) == k).sum())
             sums += column_sums[:, None]
             counts += complete.shape[1]
             continue
+        partial = block[:, gaps]
+        holes = np.isnan(partial)
+        answered += block.shape[1] - int((holes.sum(axis=0) == k).sum())
         # The rows with a gap, zero-filled, add to the products; with Q = 1 - M their missing mask (zero on
         # complete rows), S = X'M = X'1 - X'Q and N = M'M = n - q_i - q_j + Q'Q need products over them only.
         partial = np.where(holes, 0.0, partial)

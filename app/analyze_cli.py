@@ -146,13 +146,15 @@ def reliability(
 
     study, chosen, item_list = _source(data, instrument, items, exclude_flagged, plan)
     notes: list[str] = []
+    extra = [by] if by else []
     if chosen is not None:
-        result = instrument_reliability(study.data, chosen, scales=_split(scale) or None, by=by, missing=missing, ci=ci,
-                                        options={k: v for k, v in study.options.items() if k in chosen.options}, seed=seed)
+        result = instrument_reliability(study.data_of([*chosen.items, *extra]), chosen, scales=_split(scale) or None,
+                                        by=by, missing=missing, ci=ci, seed=seed,
+                                        options={k: v for k, v in study.options.items() if k in chosen.options})
     else:
-        bounds, notes = _custom_range(study.data, item_list, value_range)
-        result = custom(study.data, item_list, reverse=_split(reverse), by=by, missing=missing, ci=ci, seed=seed,
-                        bounds=bounds)
+        bounds, notes = _custom_range(study.data_of(item_list), item_list, value_range)
+        result = custom(study.data_of([*item_list, *extra]), item_list, reverse=_split(reverse), by=by, missing=missing,
+                        ci=ci, seed=seed, bounds=bounds)
     notes = [*notes, *result.notes]
     if ci == "bootstrap":
         notes.append(f"bootstrap confidence intervals with seed {seed}")

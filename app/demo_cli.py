@@ -83,7 +83,8 @@ def report(
 ) -> None:
     """The study report: study, data quality, reliability, invariance, comparisons, value maps, methods."""
     from axiosphere.pipeline import analyse_study
-    from axiosphere.reports.render import export_tables, render_report
+    from axiosphere.reports.paper_files import export_tables
+    from axiosphere.reports.render import render_report
 
     formats = _formats(format)
     folder = out or Path(study_dir) / "report"

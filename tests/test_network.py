@@ -4,7 +4,6 @@ the two commands (analyze dyads, analyze network) as a user runs them."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
