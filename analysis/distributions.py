@@ -12,7 +12,7 @@ function to scipy's values.
 Example
 -------
 >>> round(f_quantile(0.975, 9, 18), 6)  # scipy.special.fdtri(9, 18, 0.975)
-2.929064
+2.929112
 >>> round(chi2_sf(30.0, 20), 6)  # scipy.special.chdtrc(20, 30)
 0.069854
 """

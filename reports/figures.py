@@ -66,6 +66,8 @@ def palette(groups: Sequence[str]) -> dict[str, tuple[Any, str]]:
     hues' own order of lightness), so that in greyscale neighbouring greys differ by 48 / (n - 1) L*: at least 9 for
     up to six cities. Beyond that the markers carry the distinction.
 
+    Examples
+    --------
     >>> colours = palette(["tver", "orsha"])
     >>> colours["orsha"][1], colours["tver"][1]
     ('o', 's')

@@ -6,8 +6,7 @@ exactly the path of fieldwork data, skip logic and revisions included.
 
 Example
 -------
->>> import math
-import random
+>>> import random
 >>> screen = ScriptedScreen(random_policy(random.Random(1)))
 >>> from axiosphere.survey.session import start
 >>> outcome = start(store, Flow(study, "orsha", seed=4), screen, interviewer="sim")  # doctest: +SKIP
