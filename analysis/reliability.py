@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from axiosphere.analysis.threads import one_blas_thread
 from axiosphere.instruments.errors import InputError
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ class ReliabilityResult:
 _CHUNK = 1 << 16  # rows a block: products stay BLAS-sized, temporary copies stay a few MB
 
 
+@one_blas_thread
 def covariance(values: np.ndarray, missing: str = "listwise") -> tuple[np.ndarray, int, int]:
     """Covariance matrix of the columns of ``values`` (NaN = missing), listwise or pairwise (pandas'
     ``DataFrame.cov``), with the n it rests on and the number of rows with any answer.
