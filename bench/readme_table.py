@@ -69,6 +69,13 @@ def rows() -> list[list[str]]:
         out.append([f"Alignment, {aligned['groups']} cities x {aligned['items']} items x {aligned['n_per_group']}, "
                     f"20% non-invariant (means recovered r = {fixed['r_means']})", "", f"{fixed['idle_s']} s",
                     f"{fixed['busy_s']} s", ""])
+    network = _load("network").get("results", {})
+    for key, label in (("tie_dsp", "logit, double semi-partialling"), ("activity_dsp", "least squares, double semi-partialling")):
+        if key in network:
+            entry = network[key]
+            out.append([f"QAP regression, {network['rows']} x {network['columns']} cities ({network['dyads']:,} dyads), "
+                        f"{network['permutations']:,} permutations, {label}", "", f"{entry['idle_s']} s",
+                        f"{entry['busy_s']} s", ""])
     fieldwork = _load("fieldwork").get("results", {})
     if fieldwork:
         out.append(["`survey run` to the first question", "", f"{fieldwork['startup']['to_first_question_median_s']} s", "", ""])
