@@ -8,37 +8,10 @@ from typing import Any, Optional
 
 import typer
 
-from axiosphere.analyze_cli import EXCLUDE, JSON, _emit, _note, _open, _split, _stated, _table, analyze_app
+from axiosphere.analyze_cli import EXCLUDE, JSON, PLAN, _emit, _note, _open, _split, _stated, _table, analyze_app
 
 PAIRS = typer.Option("linked", "--pairs", help="Which pairs of cities: linked (the twin links), cross-country (every "
                                                "pair from two countries, for QAP), or all (every pair).")
-
-
-def network_inputs(study: Any) -> tuple[Any, list[str], dict[str, str], Any]:
-    """From a study: answers with MRAT-centred values and trust scores, the value columns, {trust scale: column}
-    and the cities' table (country, coordinates, covariates)."""
-    import pandas as pd
-
-    from axiosphere.instruments.errors import InputError
-    from axiosphere.pipeline import trust_columns
-
-    mapped = [i for i in study.instruments if i.circumplex is not None]
-    if not mapped:
-        raise InputError("value distances need an instrument with a value circle (such as pvq21) in the study")
-    frame = study.data.copy()
-    order = list(mapped[0].circumplex.order)
-    centred = study.scores(mapped[0]).centred
-    for value in order:
-        frame[f"_value_{value}"] = centred[value]
-    trust, _ = trust_columns(study, frame)
-    rows = {}
-    for city_id, city in study.cities.items():
-        row: dict[str, Any] = {"country": city.country}
-        if city.coordinates:
-            row["latitude"], row["longitude"] = city.coordinates
-        row |= {f"covariate_{k}": v for k, v in city.covariates.items()}
-        rows[city_id] = row
-    return frame, [f"_value_{v}" for v in order], trust, pd.DataFrame.from_dict(rows, orient="index")
 
 
 @analyze_app.command("dyads")
@@ -49,15 +22,16 @@ def dyads(
     bootstrap: int = typer.Option(200, "--bootstrap", help="Resamples of respondents within each city for the "
                                                            "standard error of each value distance."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap (the same seed gives the same table)."),
-    exclude_flagged: Optional[bool] = EXCLUDE,
+    exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:
     """One row a pair of cities: the tie and its activity, value distance (with bootstrap SE), trust gaps,
     geographic distance and the cities' covariates."""
     from axiosphere.analysis.dyads import dyad_table
+    from axiosphere.network_stage import network_inputs
     from axiosphere.reports.apa import number
 
-    study = _open(data, [], exclude_flagged)
+    study = _open(data, [], exclude_flagged, plan)
     frame, values, trust, cities = network_inputs(study)
     table = dyad_table(frame, values, cities=cities, links=study.links, trust=trust, pairs=pairs, n_boot=bootstrap,
                        seed=seed)

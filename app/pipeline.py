@@ -70,6 +70,7 @@ class StudyResults:
     comparison_labels: dict[str, str] = field(default_factory=dict)
     valuemap: ValueMap | None = None
     valuemap_instrument: str | None = None
+    network: Any = None  # network_stage.NetworkEntry
     notices: dict[str, str] = field(default_factory=dict)
     seed: int | None = None
     permutations: int = 30
@@ -227,6 +228,13 @@ def analyse_study(study: Study | str | Path, *, progress: Progress = _quiet, see
             results.valuemap_instrument = mapped[0].id
         except InputError as exc:
             results.notices["value_maps"] = str(exc)
+    if mapped and plan.networks(len(present)):
+        from axiosphere.network_stage import network_stage
+
+        try:
+            results.network = network_stage(study, seed=seed or 0)
+        except InputError as exc:
+            results.notices["network"] = f"Twin network: {exc}"
     progress("analysis", 5, len(stages))
     return results
 

@@ -42,8 +42,14 @@ class Plan:
     # Alignment of each scale across cities: None = when the study has six or more cities.
     alignment: bool | None = None
 
+    # The twin network as dyadic data: None = when the study has six or more cities.
+    network: bool | None = None
+
     def aligns(self, cities: int) -> bool:
         return self.alignment if self.alignment is not None else cities >= 6
+
+    def networks(self, cities: int) -> bool:
+        return self.network if self.network is not None else cities >= 6
 
     def pick(self, instrument: Instrument, default: list[str]) -> list[str]:
         """The scales of ``instrument`` the plan keeps among ``default`` (all of them without a plan)."""
@@ -54,7 +60,8 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         return {"scales": self.scales, "cities": self.cities, "exclusions": self.exclusions, "adjust": self.adjust,
-                "family": self.family, "sections": list(self.sections), "file": self.file, "alignment": self.alignment}
+                "family": self.family, "sections": list(self.sections), "file": self.file, "alignment": self.alignment,
+                "network": self.network}
 
 
 def read_plan(path: str | Path, study: Any) -> Plan:
@@ -89,8 +96,10 @@ def read_plan(path: str | Path, study: Any) -> Plan:
         if section not in SECTIONS:
             root.error("sections", f"unknown section '{section}'{suggest(str(section), SECTIONS)}")
     alignment = root.get("alignment", bool, required=False)
+    network = root.get("network", bool, required=False)
     root.finish()
     if reader.problems:
         raise InputError(reader.problems)
     return Plan({k: list(v) if isinstance(v, list) else [v] for k, v in scales.items()} if scales else None,
-                list(cities) if cities else None, dict(exclusions), adjust, tuple(sections), family, str(path), alignment)
+                list(cities) if cities else None, dict(exclusions), adjust, tuple(sections), family, str(path), alignment,
+                network)

@@ -33,7 +33,7 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
                            *[item["means"] for item in context["invariance"] if "means" in item],
                            *[table for item in context["alignment"] for table in (item["means"], item["flags"])]]
     for key in ("sample_table", "weights_table", "comparison_table", "omnibus_table", "descriptives_table",
-                "hierarchy_table"):
+                "hierarchy_table", "network_table"):
         if context.get(key) is not None:
             tables.append(context[key])
     written: list[Path] = []
@@ -51,6 +51,11 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
     for entry in results.alignment:
         written.extend(figures.save(alignment_drift(entry.result, names=names), folder / "figures",
                                     f"alignment_{entry.scale}"))
+    if results.network is not None:
+        from axiosphere.reports.network_figures import network_figures
+
+        written.extend(network_figures(results.network.dyads.frame, "tie", "value_distance", folder / "figures",
+                                       names=names))
     if results.valuemap is not None:
         links = [(r.a, r.b) for r in results.valuemap.distances.itertuples()]
         for paths in figures.draw_value_maps(results.valuemap, folder / "figures", links=links,

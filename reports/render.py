@@ -34,12 +34,16 @@ REFERENCES = [
     "Modeling, 14(3), 464–504. https://doi.org/10.1080/10705510701301834",
     "Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika, 16(3), 297–334. "
     "https://doi.org/10.1007/BF02310555",
+    "Dekker, D., Krackhardt, D., & Snijders, T. A. B. (2007). Sensitivity of MRQAP tests to collinearity and "
+    "autocorrelation conditions. Psychometrika, 72(4), 563–581. https://doi.org/10.1007/s11336-007-9016-1",
     "Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for coefficient alpha. Applied "
     "Psychological Measurement, 11(1), 93–103. https://doi.org/10.1177/014662168701100107",
     "Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandinavian Journal of Statistics, 6(2), "
     "65–70.",
     "Hubert, L., & Arabie, P. (1987). Evaluating order hypotheses within proximity matrices. Psychological Bulletin, "
     "102(1), 172–178. https://doi.org/10.1037/0033-2909.102.1.172",
+    "Krackhardt, D. (1988). Predicting with networks: Nonparametric multiple regression analysis of dyadic data. "
+    "Social Networks, 10(4), 359–381. https://doi.org/10.1016/0378-8733(88)90004-4",
     "McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.",
     "Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. Journal of Statistical Software, 48(2), "
     "1–36. https://doi.org/10.18637/jss.v048.i02",
@@ -168,6 +172,15 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
     else:
         notices.setdefault("value_maps", "No instrument of the study declares a circular value structure (circumplex), "
                                          "so there are no value maps.")
+    if results.network is not None:
+        from axiosphere.reports.network_section import network_entry
+
+        context["network"] = network_entry(results.network)
+        context["network_table"] = context["network"]["table"]
+        if draw:
+            from axiosphere.reports.network_figures import dyad_plot
+
+            context["figures"]["dyads"] = _svg(dyad_plot(results.network.dyads.frame))
     context["methods"] = _methods(results)
     context["commands"] = reproduce_commands(results)
     context["appendix_table"] = Table("appendix", "Reproducibility", ["Item", "Value"], [
@@ -251,7 +264,7 @@ def _number_tables(context: dict[str, Any]) -> None:
         ("reliability", "reliability_tables"), ("invariance", "invariance"), ("invariance", "alignment"),
         ("comparisons", "comparison_table"),
         ("comparisons", "omnibus_table"), ("comparisons", "descriptives_table"), ("maps", "hierarchy_table"),
-        ("appendix", "appendix_table")]
+        ("maps", "network_table"), ("appendix", "appendix_table")]
     n = 0
 
     def numbered(table: Table) -> Table:
@@ -304,6 +317,12 @@ def reproduce_commands(results: StudyResults) -> list[tuple[str, str]]:
         commands.append(("value maps", f"axiosphere map {folder} --instrument {results.valuemap_instrument} --by city "
                                        f"--links {folder} --permutations {results.permutations} --seed {results.seed or 0} "
                                        f"--out figures{common}"))
+    if results.network is not None:
+        fit, seed = results.network.fit, results.seed or 0
+        commands.append(("twin network", f"axiosphere analyze dyads {folder} --pairs {results.network.dyads.pairs} "
+                                         f"--seed {seed} --out dyads.csv{common} && axiosphere analyze network dyads.csv "
+                                         f"--outcome tie --predictors value_distance --permute {fit.permute} --reps "
+                                         f"{fit.reps} --seed {seed}"))
     return commands
 
 

@@ -304,3 +304,30 @@ def test_a_plan_asks_for_alignment_and_the_report_shows_it(demo, tmp_path):
     bad.write_text("alignment: sometimes\n", encoding="utf-8")
     refused = run_cli("report", str(folder), "--out", str(tmp_path / "x"), "--plan", str(bad))
     assert refused.returncode == 2 and "alignment" in refused.stderr
+
+
+def test_a_plan_asks_for_the_twin_network_and_the_report_answers_with_numbers(demo, tmp_path):
+    import html as html_lib
+    import json
+    import shlex
+
+    folder, _ = demo
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("network: true\n", encoding="utf-8")
+    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--tables", "--plan", str(plan))
+    assert done.returncode == 0, done.stderr
+    page = html_lib.unescape(re.sub(r"<[^>]+>", "", (tmp_path / "r" / "report.html").read_text(encoding="utf-8")))
+    assert "The twin network as pairs of cities" in page and "twinned pairs' value profiles were on average" in page
+    match = re.search(r"\(b\s=\s(−?[\d.]+), QAP p\s[=<]\s([\d.]+), 1000 permutations, all cities permuted together", page)
+    assert match, "the finding in a sentence with its numbers"
+    assert "Logit of twinning on value distance" in page and "Value distance of every pair of cities" in page
+    assert "Dekker, D., Krackhardt, D., &amp; Snijders" in (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    tables = tmp_path / "r" / "tables"
+    assert (tables / "network_qap.tex").is_file() and (tables / "figures" / "dyads.pdf").is_file()
+    line = re.search(r"axiosphere analyze dyads [^\n<]*?&& axiosphere analyze network [^\n<]*?--seed \d+", page).group(0)
+    make, test = (shlex.split(part.replace("dyads.csv", str(tmp_path / "dyads.csv")))[1:] for part in line.split(" && "))
+    assert run_cli(*make).returncode == 0
+    rerun = run_cli(*test, "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    b = json.loads(rerun.stdout)["coefficients"][1]["estimate"]
+    assert f"{b:.2f}".replace("-", "−") == match.group(1), "the appendix command gives the report's number"

@@ -1,0 +1,70 @@
+"""The report's twin-network stage: the study's pairs of cities as dyads and the QAP test of whether twinned
+pairs are closer in values (``analyze dyads`` and ``analyze network`` run the same functions).
+
+It runs when the study has six or more cities (or when the plan says ``network: true``), has an instrument
+with a value circle, and has both twinned and untwinned pairs. With cities of exactly two countries the
+pairs are every country-A x country-B pair and each country's cities are permuted among themselves;
+otherwise every pair, one permutation of all cities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+NETWORK_REPS = 1000  # permutations in the report (the command line's default is 2,000)
+
+
+@dataclass(frozen=True)
+class NetworkEntry:
+    """The dyad table and the QAP logit of the tie on value distance."""
+
+    dyads: Any  # analysis.dyads.DyadTable
+    fit: Any  # analysis.qap.QapResult
+
+
+def network_inputs(study: Any) -> tuple[Any, list[str], dict[str, str], Any]:
+    """From a study: answers with MRAT-centred values and trust scores, the value columns, {trust scale: column}
+    and the cities' table (country, coordinates, covariates)."""
+    import pandas as pd
+
+    from axiosphere.instruments.errors import InputError
+    from axiosphere.pipeline import trust_columns
+
+    mapped = [i for i in study.instruments if i.circumplex is not None]
+    if not mapped:
+        raise InputError("value distances need an instrument with a value circle (such as pvq21) in the study")
+    frame = study.data.copy()
+    order = list(mapped[0].circumplex.order)
+    centred = study.scores(mapped[0]).centred
+    for value in order:
+        frame[f"_value_{value}"] = centred[value]
+    trust, _ = trust_columns(study, frame)
+    rows = {}
+    for city_id, city in study.cities.items():
+        row: dict[str, Any] = {"country": city.country}
+        if city.coordinates:
+            row["latitude"], row["longitude"] = city.coordinates
+        row |= {f"covariate_{k}": v for k, v in city.covariates.items()}
+        rows[city_id] = row
+    return frame, [f"_value_{v}" for v in order], trust, pd.DataFrame.from_dict(rows, orient="index")
+
+
+def network_stage(study: Any, *, seed: int = 0) -> NetworkEntry:
+    """Dyads of the study's cities and the DSP-QAP logit of twinning on value distance."""
+    from axiosphere.analysis.dyads import dyad_table
+    from axiosphere.analysis.qap import qap_regression
+    from axiosphere.instruments.errors import InputError
+
+    frame, values, trust, cities = network_inputs(study)
+    present = sorted(set(frame["city"].astype(str)) & set(cities.index))
+    two = cities.loc[present, "country"].nunique() == 2
+    dyads = dyad_table(frame, values, cities=cities, links=study.links, trust=trust,
+                       pairs="cross-country" if two else "all", seed=seed)
+    ties = int(dyads.frame["tie"].sum())
+    if ties == 0 or ties == len(dyads.frame):
+        raise InputError(f"the {len(dyads.frame)} pairs of cities are all {'twinned' if ties else 'untwinned'}: "
+                         "nothing to compare")
+    fit = qap_regression(dyads.frame, "tie", ["value_distance"], method="dsp",
+                         permute="rows-columns" if two else "joint", reps=NETWORK_REPS, seed=seed)
+    return NetworkEntry(dyads, fit)
