@@ -60,8 +60,8 @@ def invariance(
     model: Optional[str] = typer.Option(None, "--model", help='lavaan-style model, e.g. "trust =~ t1 + t2 + t3".'),
     model_file: Optional[Path] = typer.Option(None, "--model-file", help="A file with the model, one factor per line."),
     by: str = typer.Option(..., "--by", help="Column of the groups (e.g. city)."),
-    strict: bool = typer.Option(False, "--strict", help="Also test equal residual variances."),
-    no_partial: bool = typer.Option(False, "--no-partial", help="Do not search for partial invariance."),
+    strict: bool = typer.Option(False, "--strict", help="Also test strict invariance: equal residual variances (after configural, metric: equal loadings, scalar: equal intercepts; each judged by Chen's cut-offs, delta CFI >= -.010 and delta RMSEA <= .015, ML estimation as lavaan)."),
+    no_partial: bool = typer.Option(False, "--no-partial", help="Do not search for partial invariance (freeing, one at a time, the constraint with the largest score test until the level holds)."),
     reference: Optional[str] = typer.Option(None, "--reference", help="Reference group of the latent means (default: the study's hub, else the first)."),
     method: str = typer.Option("exact", "--method", help="exact (the level sequence) or alignment (many groups: "
                                "approximate invariance, Asparouhov & Muthén 2014)."),

@@ -50,6 +50,21 @@ def tutorial_page(notebook: Path, folder: Path) -> str:
     return "\n\n".join(parts) + "\n\nThe notebook itself: [tutorial.ipynb](tutorial.ipynb).\n"
 
 
+def key_card_pdf(page: Path) -> Path:
+    """The key card as a one-page printable PDF beside its page (WeasyPrint, as the report's PDF)."""
+    import markdown
+    from weasyprint import HTML
+
+    text = "\n".join(line for line in page.read_text(encoding="utf-8").splitlines() if ".pdf)" not in line)
+    body = markdown.markdown(text, extensions=["tables"])
+    style = ("@page { size: A4; margin: 18mm } body { font-family: 'DejaVu Sans', sans-serif; font-size: 12pt } "
+             "table { border-collapse: collapse; width: 100% } td, th { border-bottom: 1px solid #999; "
+             "padding: 5pt; text-align: left; vertical-align: top } code { font-size: 13pt; font-weight: bold }")
+    pdf = page.with_suffix(".pdf")
+    HTML(string=f"<html><head><meta charset='utf-8'><style>{style}</style></head><body>{body}</body></html>").write_pdf(pdf)
+    return pdf
+
+
 def build(out: Path) -> None:
     import logging
     import shutil
@@ -63,6 +78,8 @@ def build(out: Path) -> None:
         os.environ["AXIOSPHERE_SOURCE_TREE"] = str(source_tree(work / "source"))
         docs = work / "docs"
         shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("build.py", "__pycache__"))
+        for card in ("keycard-en.md", "keycard-ru.md"):
+            key_card_pdf(docs / card)
         (work / "run").mkdir()
         (docs / "tutorial.md").write_text(tutorial_page(docs / "tutorial.ipynb", work / "run"), encoding="utf-8")
         config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(out), docs_dir=str(docs), strict=True)

@@ -27,6 +27,8 @@ def test_the_site_builds_offline_with_the_tutorial_run(tmp_path):
     build(tmp_path / "site")
     pages = {p.parent.name for p in (tmp_path / "site").glob("*/index.html")}
     assert {"fieldwork", "keycard-en", "keycard-ru", "tutorial", "methods", "authors", "api", "cite"} <= pages
+    for card in ("keycard-en.pdf", "keycard-ru.pdf"):
+        assert (tmp_path / "site" / card).read_bytes().startswith(b"%PDF"), "a printable key card"
     tutorial = (tmp_path / "site" / "tutorial" / "index.html").read_text(encoding="utf-8")
     assert "highest level:" in tutorial and "value_distance_se" in tutorial, "the tutorial's outputs are on its page"
     api = (tmp_path / "site" / "api" / "index.html").read_text(encoding="utf-8")
