@@ -77,7 +77,7 @@ def report(
     study_dir: Path = typer.Argument(..., help="The study folder."),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for the report (default: STUDY_DIR/report)."),
     format: str = typer.Option("html,pdf", "--format", help="html, pdf."),
-    permutations: int = typer.Option(30, "--permutations", help="Permuted data sets for judging MDS stress."),
+    permutations: int = typer.Option(30, "--permutations", help="Data sets with each value's answers shuffled (no structure left), whose MDS Stress-1 is the baseline for the observed one."),
     tables: bool = typer.Option(False, "--tables", help="Also every table as CSV, LaTeX and Word, every figure as PDF/SVG/PNG."),
     plan: Optional[Path] = typer.Option(None, "--plan", help="YAML plan: scales, cities, exclusions, adjustment, sections."),
 ) -> None:

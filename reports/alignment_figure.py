@@ -70,7 +70,20 @@ def plot_alignment_drift(result: Any, parameter: str = "intercept", *, ax: Any, 
 
 def alignment_drift(result: Any, *, width: float = DOUBLE, names: Mapping[str, str] | None = None) -> Any:
     """Loadings and intercepts side by side, or one above the other when the cities' labels would not fit
-    side by side at this width; × marks an approximately non-invariant parameter."""
+    side by side at this width; × marks an approximately non-invariant parameter.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from axiosphere.analysis.alignment import alignment
+    >>> rng = np.random.default_rng(0)
+    >>> answers = pd.DataFrame(rng.normal(size=(600, 1)) + rng.normal(size=(600, 4)), columns=list("abcd"))
+    >>> answers["city"] = np.repeat(["x", "y", "z"], 200)
+    >>> figure = alignment_drift(alignment(answers, list("abcd"), by="city"), width=3.5)
+    >>> len(figure.axes)  # two panels and their colour bar
+    3
+    """
     rows, columns = len(result.items), len(result.groups)
     # A city's column needs about 0.16 in for its 7-pt label turned on its side.
     stacked = (width - 1.0) / 2 / columns < 0.16

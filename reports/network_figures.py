@@ -38,7 +38,20 @@ def _order(dyads: Any, left: list[str], right: list[str]) -> tuple[list[str], li
 
 
 def plot_bipartite(dyads: Any, *, ax: Any, names: Mapping[str, str] | None = None) -> Any:
-    """Two countries' cities in two columns; twin links coloured by value distance; discs sized by respondents."""
+    """Two countries' cities in two columns; twin links coloured by value distance; discs sized by respondents.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({"a": ["ru1", "ru1", "ru2", "ru2"], "b": ["us1", "us2", "us1", "us2"],
+    ...                       "country_a": "RU", "country_b": "US", "tie": [1, 0, 0, 1],
+    ...                       "value_distance": [0.5, 1.2, 1.4, 0.7], "n_a": [200, 200, 150, 150], "n_b": 180})
+    >>> figure, ax = plt.subplots()
+    >>> plot_bipartite(pairs, ax=ax, names={"ru1": "Orsha"}) is ax
+    True
+    >>> plt.close(figure)
+    """
     left, right = _order(dyads, list(dict.fromkeys(dyads["a"])), list(dict.fromkeys(dyads["b"])))
     y = {c: 1 - k / max(len(left) - 1, 1) for k, c in enumerate(left)} | \
         {c: 1 - k / max(len(right) - 1, 1) for k, c in enumerate(right)}
@@ -80,7 +93,18 @@ def bipartite_network(dyads: Any, *, width: float = SINGLE * 1.45, names: Mappin
 def plot_dyads(dyads: Any, outcome: str = "tie", predictor: str = "value_distance", *, ax: Any, label: str | None = None,
                seed: int = 0) -> Any:
     """``outcome`` of every pair against ``predictor``: a 0/1 tie jittered with the fitted logistic curve, anything
-    else as points with the least-squares line."""
+    else as points with the least-squares line.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({"tie": [1, 0, 1, 0, 0, 1, 0, 0], "value_distance": [0.4, 0.5, 1.3, 0.9, 1.5, 0.8, 1.2, 1.1]})
+    >>> figure, ax = plt.subplots()
+    >>> plot_dyads(pairs, ax=ax) is ax
+    True
+    >>> plt.close(figure)
+    """
     import statsmodels.api as sm
 
     x, y = dyads[predictor].to_numpy(dtype=float), dyads[outcome].to_numpy(dtype=float)
