@@ -254,7 +254,9 @@ def _options(study: Study, instrument: Instrument) -> dict[str, str]:
 
 def run_demo(out: str | Path, *, seed: int | None = None, scale: float = 1.0, formats: tuple[str, ...] = ("html", "pdf"),
              progress: Progress = _quiet, force: bool = False) -> dict[str, Any]:
-    """Create the demo study in ``out``, interview its synthetic respondents, analyse it and render the report."""
+    """Create the demo study in ``out``, interview its synthetic respondents, analyse it and render the report;
+    ``out/planted.json`` lists the interviews drawn as speeders and straight-liners."""
+    import json
     import shutil
 
     from axiosphere.reports.render import render_report
@@ -275,9 +277,13 @@ def run_demo(out: str | Path, *, seed: int | None = None, scale: float = 1.0, fo
     marker.write_text("made by axiosphere demo; running it again here replaces this study\n", encoding="utf-8")
     design = load_study(out)
     model = load_model()
+    planted: dict[str, list[str]] = {}
     with Store.create(out / STORE_FILE, study_id=design.id, durable=False) as store:
-        count = generate(design, store, model=model, seed=seed, scale=scale,
+        count = generate(design, store, model=model, seed=seed, scale=scale, planted=planted,
                          progress=lambda done, total: progress("interviews", done, total))
+    # The interviews drawn as careless: the truth a quality screen can be checked against.
+    (out / "planted.json").write_text(json.dumps({k: sorted(v) for k, v in sorted(planted.items())}, indent=1),
+                                      encoding="utf-8")
     results = analyse_study(out, progress=progress, seed=seed if seed is not None else model["seed"])
     progress("report", 0, 1)
     files = render_report(results, out / "report", formats=formats)

@@ -4,6 +4,7 @@ response store, with plausible paradata (seconds per question) and careless answ
 
 from __future__ import annotations
 
+import math
 import os
 import queue
 import random
@@ -35,7 +36,8 @@ class SimulatedClock:
         self.rng, self.time, self.pace = rng, start, 7.0
 
     def __call__(self) -> str:
-        self.time += timedelta(seconds=max(0.5, self.rng.gauss(self.pace, self.pace / 3)))
+        # Seconds on a question are log-normal (a long right tail), with the respondent's pace as the median.
+        self.time += timedelta(seconds=max(0.5, self.rng.lognormvariate(math.log(self.pace), 0.45)))
         return self.time.isoformat(timespec="microseconds")
 
     def next_interview(self, pace: float) -> None:
@@ -60,7 +62,7 @@ def _devices(plan: list[tuple[str, int]]) -> list[tuple[str, str, int]]:
 
 
 def _interview(study: StudyDesign, store: Store, model: dict[str, Any], seed: int, unit: tuple[str, str, int],
-               done: Callable[[], None]) -> None:
+               done: Callable[[str, list[str]], None]) -> None:
     """One interviewer's interviews. Their answers and clock come from a generator seeded by the
     interviewer alone, so the data are the same however the interviewers are spread over processes."""
     city, interviewer, count = unit
@@ -73,9 +75,10 @@ def _interview(study: StudyDesign, store: Store, model: dict[str, Any], seed: in
     for _ in range(count):
         respondents.draw(city)
         clock.next_interview(1.0 if respondents.speeder else max(2.0, rng.gauss(pace["mean"], pace["sd"])))
-        start(store, Flow(study, city, seed=rng.randrange(2**31)), screen, interviewer=interviewer)
+        outcome = start(store, Flow(study, city, seed=rng.randrange(2**31)), screen, interviewer=interviewer)
         screen.asked.clear()
-        done()
+        done(outcome.interview, [kind for kind, planted in (("speeding", respondents.speeder),
+                                                           ("straightline", respondents.careless)) if planted])
 
 
 def _device(study: StudyDesign, model: dict[str, Any], seed: int, units: list[tuple[str, str, int]], path: Path,
@@ -84,12 +87,17 @@ def _device(study: StudyDesign, model: dict[str, Any], seed: int, units: list[tu
     field device's would be)."""
     with Store.create(path, study_id=study.id, durable=False) as store:
         for unit in units:
-            _interview(study, store, model, seed, unit, lambda: counts.put(1))
+            _interview(study, store, model, seed, unit, lambda interview, kinds: counts.put((interview, kinds)))
 
 
 def generate(study: StudyDesign, store: Store, *, model: dict[str, Any] | None = None, seed: int | None = None,
-             scale: float = 1.0, progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> int:
+             scale: float = 1.0, progress: Callable[[int, int], None] | None = None, workers: int | None = None,
+             planted: dict[str, list[str]] | None = None) -> int:
     """Interview every synthetic respondent of the model through the session; returns how many.
+
+    ``planted``, when given, receives the ids of the interviews whose respondents were drawn as speeders
+    and as straight-liners (``{"speeding": [...], "straightline": [...]}``): the truth the quality screen
+    is checked against.
 
     With ``workers`` > 1 (by default, one per CPU up to two) the interviewers' devices run in parallel
     processes, each into its own store, and are merged into ``store`` with :func:`merge_stores`: the
@@ -101,9 +109,12 @@ def generate(study: StudyDesign, store: Store, *, model: dict[str, Any] | None =
     units = _devices(plan)
     total, done = sum(n for _, n in plan), 0
 
-    def tick() -> None:
+    def tick(interview: str, kinds: list[str]) -> None:
         nonlocal done
         done += 1
+        for kind in kinds:
+            if planted is not None:
+                planted.setdefault(kind, []).append(interview)
         if progress:
             progress(done, total)
 
@@ -117,7 +128,7 @@ def generate(study: StudyDesign, store: Store, *, model: dict[str, Any] | None =
 
 
 def _in_parallel(study: StudyDesign, store: Store, model: dict[str, Any], seed: int, units: list[tuple[str, str, int]],
-                 workers: int, tick: Callable[[], None]) -> None:
+                 workers: int, tick: Callable[[str, list[str]], None]) -> None:
     import multiprocessing
     import tempfile
 
@@ -138,8 +149,8 @@ def _in_parallel(study: StudyDesign, store: Store, model: dict[str, Any], seed: 
         expected = sum(u[2] for u in units)
         while expected:
             try:
-                expected -= counts.get(timeout=0.5)
-                tick()
+                tick(*counts.get(timeout=0.5))
+                expected -= 1
             except queue.Empty:
                 if not any(p.is_alive() for p in processes):
                     break  # a process died: its exit code says so below

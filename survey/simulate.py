@@ -87,6 +87,7 @@ class ModelRespondents:
         self.speeder = False
         self.instrument_of = {item: i for i in study.instruments for item in i.items}
         self.latent_scale: dict[str, tuple[Any, str]] = {}
+        self.angle: dict[str, float] = {}
         for instrument in study.instruments:
             for name in model.get("scales", {}):
                 if name in instrument.scales:
@@ -96,7 +97,8 @@ class ModelRespondents:
                 order = instrument.circumplex.order
                 for k, value in enumerate(order):
                     for item in instrument.scale_items(value):
-                        self.latent_scale.setdefault(item, (instrument, f"circle:{2 * math.pi * k / len(order)}"))
+                        self.latent_scale.setdefault(item, (instrument, f"circle:{value}"))
+                self.angle = {value: 2 * math.pi * k / len(order) for k, value in enumerate(order)}
 
     def draw(self, city: str) -> None:
         """A new respondent in ``city``: latent values and careless-answering traits."""
@@ -108,6 +110,13 @@ class ModelRespondents:
         self.level = rng.gauss(values.get("level", {}).get("mean", 0.0), values.get("level", {}).get("sd", 0.5))
         self.latent = {name: rng.gauss(spec["means"].get(city, 0.0), spec.get("sd", 1.0))
                        for name, spec in model.get("scales", {}).items()}
+        # Each value's own part: what the circle does not carry (without it every value lies on the circle
+        # and MDS fits with Stress 0, which real value data never do).
+        self.own = {value: rng.gauss(0.0, values.get("unique", 0.0)) for value in self.angle}
+        # A higher wave around the circle (cos of k times the angle): structure no two-dimensional map can show,
+        # as real value data have beyond the circle.
+        wave = values.get("wave", {"k": 0, "sd": 0.0})
+        self.wave = (int(wave.get("k", 0)), rng.gauss(0.0, wave.get("sd", 0.0)))
         self.careless = rng.random() < model.get("straightliner_rate", 0.0)
         self.speeder = rng.random() < model.get("speeder_rate", 0.0)
         self.flat: int | None = None
@@ -159,9 +168,13 @@ class ModelRespondents:
             self.flat = self.flat or rng.randint(scale.low, scale.high)
             return self.flat
         if source.startswith("circle:"):
-            angle = float(source.split(":", 1)[1])
-            eta = self.level + self.lean[0] * math.cos(angle) + self.lean[1] * math.sin(angle)
-            noise = model.get("values", {}).get("noise", 0.75)
+            value = source.split(":", 1)[1]
+            values = model.get("values", {})
+            angle = self.angle[value]
+            eta = (self.level + values.get("importance", {}).get(value, 0.0) + self.own[value]
+                   + self.lean[0] * math.cos(angle) + self.lean[1] * math.sin(angle)
+                   + self.wave[1] * math.cos(self.wave[0] * angle))
+            noise = values.get("noise", 0.75)
         else:
             spec = model["scales"][source]
             eta = self.latent[source]
