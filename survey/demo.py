@@ -33,11 +33,13 @@ class SimulatedClock:
     """Time stamps for simulated interviews: fieldwork days from 9:00, seconds per question drawn."""
 
     def __init__(self, rng: random.Random, start: datetime):
-        self.rng, self.time, self.pace = rng, start, 7.0
+        self.rng, self.time, self.pace, self.words = rng, start, 7.0, 15
 
     def __call__(self) -> str:
-        # Seconds on a question are log-normal (a long right tail), with the respondent's pace as the median.
-        self.time += timedelta(seconds=max(0.5, self.rng.lognormvariate(math.log(self.pace), 0.45)))
+        # Seconds on a question are log-normal (a long right tail) around the respondent's pace, longer for a
+        # longer text: a 15-word question takes the pace, a 45-word one about twice as long.
+        median = self.pace * (0.5 + self.words / 30)
+        self.time += timedelta(seconds=max(0.5, self.rng.lognormvariate(math.log(median), 0.45)))
         return self.time.isoformat(timespec="microseconds")
 
     def next_interview(self, pace: float) -> None:
@@ -70,7 +72,12 @@ def _interview(study: StudyDesign, store: Store, model: dict[str, Any], seed: in
     clock = SimulatedClock(rng, FIRST_DAY)  # every team starts on the same first day
     store.clock = clock
     respondents = ModelRespondents(study, model, rng)
-    screen = ScriptedScreen(respondents.policy)
+
+    def answer(question: Any) -> Any:
+        clock.words = len(question.text.split())  # the time on this question follows its length
+        return respondents.policy(question)
+
+    screen = ScriptedScreen(answer)
     pace = model.get("seconds_per_item", {"mean": 7.0, "sd": 2.5})
     for _ in range(count):
         respondents.draw(city)

@@ -53,7 +53,9 @@ def test_value_items_correlate_as_in_the_ess(demo):
 def test_the_value_circle_is_real_not_perfect(values):
     fit = values.fit.set_index("group")
     assert fit["stress1"].between(0.05, 0.20).all(), fit["stress1"].tolist()
-    assert (fit["stress1"] < fit["stress_perm_mean"] - 0.02).all() and (fit["stress_perm_p"] < 0.05).all()
+    # Clearly below the baseline: by .04 or more (the permuted Stress-1 has an SD near .01), and p <= .1 with 30
+    # permutations in every city (the smallest p 30 permutations can give is .032).
+    assert (fit["stress1"] < fit["stress_perm_mean"] - 0.04).all() and (fit["stress_perm_p"] <= 0.1).all()
     assert (fit["rthor_ci"] < 1).all() and (fit["rthor_ci"] > 0.5).all(), fit["rthor_ci"].tolist()
 
 
