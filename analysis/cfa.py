@@ -134,11 +134,13 @@ def fit_one_factor(S: np.ndarray, *, n: int) -> OneFactorFit:
     start_theta = np.clip(np.diag(S) - start_lam**2, 0.05 * np.diag(S), None)
     floor = 1e-8 * float(np.diag(S).max())
     scored = _scoring(S, logdet_s, start_lam, start_theta, floor)
-    # A residual variance on its floor (a Heywood case) can be one of several boundary optima;
-    # L-BFGS-B's path to it is the one checked against lavaan, so it takes over there.
-    if scored is not None and (scored[1] > floor).all():
-        lam, theta, value, gradient = scored
-        converged = gradient < 1e-6 * max(1.0, float(np.abs(S).max()))
+    # A residual variance on its floor (a Heywood case) can be one of several boundary optima, and
+    # L-BFGS-B's path to it is the one checked against lavaan: it takes over there, and wherever
+    # scoring stopped short of a vanishing gradient.
+    tolerance = 1e-6 * max(1.0, float(np.abs(S).max()))
+    if scored is not None and (scored[1] > floor).all() and scored[3] < tolerance:
+        lam, theta, value, _ = scored
+        converged = True
     else:
         from scipy.optimize import minimize
 
@@ -148,7 +150,11 @@ def fit_one_factor(S: np.ndarray, *, n: int) -> OneFactorFit:
         lam, theta, value = result.x[:k], result.x[k:], float(result.fun)
         # L-BFGS-B can stop "abnormally" in its line search exactly at the optimum (a three-item model
         # fits perfectly, df = 0): a vanishing gradient is convergence too.
-        converged = bool(result.success or np.max(np.abs(result.jac)) < 1e-6 * max(1.0, float(np.abs(S).max())))
+        # At the floor a residual variance's gradient may stay positive (it would go lower): convergence is a
+        # vanishing projected gradient (the Karush-Kuhn-Tucker condition), not a vanishing gradient.
+        projected = np.where((np.arange(2 * k) >= k) & (result.x <= floor * (1 + 1e-9)),
+                             np.minimum(result.jac, 0.0), result.jac)
+        converged = bool(result.success or np.max(np.abs(projected)) < tolerance)
     if lam.sum() < 0:
         lam = -lam
     return OneFactorFit(lam, theta, value * n, k * (k + 1) // 2 - 2 * k, converged)

@@ -267,7 +267,7 @@ def test_the_readmes_invariance_and_map_commands_run_verbatim_on_a_demo_study(tm
     section = readme.split("## Measurement invariance and value maps", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     commands = [line for line in section.splitlines() if line.startswith("axiosphere ") and "my-study" in line]
     assert any(" map " in c for c in commands)
-    run_demo(tmp_path / "my-study", seed=2, scale=0.1, formats=("html",))
+    run_demo(tmp_path / "my-study", seed=2, scale=0.15, formats=("html",))
     for command in commands:
         done = run_cli(*shlex.split(command)[1:], cwd=tmp_path)
         assert done.returncode == 0, (command, done.stderr)
