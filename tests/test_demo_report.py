@@ -274,13 +274,18 @@ def test_the_readmes_invariance_and_map_commands_run_verbatim_on_a_demo_study(tm
     assert (tmp_path / "figures" / "twin_network.pdf").is_file()
 
 
-def test_a_plan_asks_for_alignment_and_the_report_shows_it(demo, tmp_path):
-    folder, _ = demo
+def _report_with_plan(folder, tmp_path, plan_text):
+    """The report (with --tables) of ``folder`` under a plan of ``plan_text``, as HTML; folder: tmp_path / "r"."""
     plan = tmp_path / "plan.yaml"
-    plan.write_text("alignment: true\nsections: [study, invariance, methods]\n", encoding="utf-8")
+    plan.write_text(plan_text, encoding="utf-8")
     done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--tables", "--plan", str(plan))
     assert done.returncode == 0, done.stderr
-    html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    return (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_plan_asks_for_alignment_and_the_report_shows_it(demo, tmp_path):
+    folder, _ = demo
+    html = _report_with_plan(folder, tmp_path, "alignment: true\nsections: [study, invariance, methods]\n")
     assert "alignment across cities" in html and "Aligned means and variances of Institutional trust" in html
     assert "(reference)" in html and "Monte Carlo check of 20 data sets" in html
     assert "Asparouhov, T., &amp; Muthén, B. (2014)" in html
@@ -312,16 +317,13 @@ def test_a_plan_asks_for_the_twin_network_and_the_report_answers_with_numbers(de
     import shlex
 
     folder, _ = demo
-    plan = tmp_path / "plan.yaml"
-    plan.write_text("network: true\n", encoding="utf-8")
-    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--tables", "--plan", str(plan))
-    assert done.returncode == 0, done.stderr
-    page = html_lib.unescape(re.sub(r"<[^>]+>", "", (tmp_path / "r" / "report.html").read_text(encoding="utf-8")))
+    raw = _report_with_plan(folder, tmp_path, "network: true\n")
+    page = html_lib.unescape(re.sub(r"<[^>]+>", "", raw))
     assert "The twin network as pairs of cities" in page and "twinned pairs' value profiles were on average" in page
     match = re.search(r"\(b\s=\s(−?[\d.]+), QAP p\s[=<]\s([\d.]+), 1000 permutations, all cities permuted together", page)
     assert match, "the finding in a sentence with its numbers"
     assert "Logit of twinning on value distance" in page and "Value distance of every pair of cities" in page
-    assert "Dekker, D., Krackhardt, D., &amp; Snijders" in (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "Dekker, D., Krackhardt, D., &amp; Snijders" in raw
     tables = tmp_path / "r" / "tables"
     assert (tables / "network_qap.tex").is_file() and (tables / "figures" / "dyads.pdf").is_file()
     line = re.search(r"axiosphere analyze dyads [^\n<]*?&& axiosphere analyze network [^\n<]*?--seed \d+", page).group(0)
