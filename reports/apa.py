@@ -14,16 +14,26 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _rounded(value: Any, digits: int) -> str:
+    # A value that rounds to zero prints without a sign: "-0.000" would claim a direction the digits do not show.
+    text = f"{value:.{digits}f}"
+    return text.lstrip("-") if float(text) == 0 else text
+
+
 def number(value: Any, digits: int = 2) -> str:
-    """A statistic such as M, SD, t or F: ``digits`` decimals, a true minus sign kept as '-'."""
-    return "" if _missing(value) else f"{value:.{digits}f}"
+    """A statistic such as M, SD, t or F: ``digits`` decimals, a true minus sign kept as '-'.
+
+    >>> number(-0.0004, 3), number(-1.25)
+    ('0.000', '-1.25')
+    """
+    return "" if _missing(value) else _rounded(value, digits)
 
 
 def bounded(value: Any, digits: int = 2) -> str:
     """A value that cannot exceed 1 in absolute size (alpha, r, omega): no leading zero."""
     if _missing(value):
         return ""
-    text = f"{value:.{digits}f}"
+    text = _rounded(value, digits)
     return text.replace("0.", ".", 1) if abs(value) < 1 else text
 
 
