@@ -65,7 +65,7 @@ def network(
     outcome: str = typer.Option("tie", "--outcome", help="The dyad outcome: tie (0/1: logit) or activity (contacts a "
                                                          "year: least squares), or any column of the table."),
     predictors: list[str] = typer.Option(["value_distance"], "--predictors",
-                                         help="Dyad predictors (comma-separate), e.g. value_distance,institutional_trust_gap."),
+                                         help="Dyad predictors (comma-separate): columns of the dyad table, e.g. value_distance or a <scale>_gap."),
     method: str = typer.Option("dsp", "--method", help="dsp: Dekker et al.'s double semi-partialling (robust to "
                                                        "collinear predictors; sna's default), or y: QAP Y-permutation."),
     permute: str = typer.Option("rows-columns", "--permute", help="rows-columns: each country's cities relabelled "

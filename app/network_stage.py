@@ -33,7 +33,7 @@ def network_inputs(study: Any) -> tuple[Any, list[str], dict[str, str], Any]:
 
     mapped = [i for i in study.instruments if i.circumplex is not None]
     if not mapped:
-        raise InputError("value distances need an instrument with a value circle (such as pvq21) in the study")
+        raise InputError("value distances need an instrument that declares a value circle (circumplex) in the study")
     frame = study.data.copy()
     order = list(mapped[0].circumplex.order)
     centred = study.scores(mapped[0]).centred

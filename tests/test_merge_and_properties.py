@@ -54,11 +54,16 @@ def test_merge_adds_everything_once_and_reports_it(tmp_path):
         assert len(target.interviews()) == 9
 
 
-def test_merge_reports_an_interview_that_differs_and_keeps_the_later_copy(tmp_path):
+def _device_and_copy(tmp_path, interviews):
+    """A study, one device's store of ``interviews`` interviews, and a second device holding a copy of it."""
     study = mini_study(tmp_path / "study")
-    a = device_store(tmp_path / "a", study, 1, seed=1)
+    a = device_store(tmp_path / "a", study, interviews, seed=1)
     shutil.copytree(tmp_path / "a", tmp_path / "b")
-    b = tmp_path / "b" / "responses.sqlite"
+    return study, a, tmp_path / "b" / "responses.sqlite"
+
+
+def test_merge_reports_an_interview_that_differs_and_keeps_the_later_copy(tmp_path):
+    study, a, b = _device_and_copy(tmp_path, 1)
     with Store.open(b) as copy:
         (record,) = copy.interviews()
         copy.set_status(record.uuid, "abandoned")
@@ -177,10 +182,7 @@ def test_each_interview_keeps_a_digest_of_its_rows_whoever_writes(tmp_path):
 
 
 def test_a_merge_skips_identical_interviews_and_still_takes_a_new_answer_to_a_shared_one(tmp_path):
-    study = mini_study(tmp_path / "study")
-    a = device_store(tmp_path / "a", study, 4, seed=1)
-    shutil.copytree(tmp_path / "a", tmp_path / "b")
-    b = tmp_path / "b" / "responses.sqlite"
+    study, a, b = _device_and_copy(tmp_path, 4)
     with Store.open(b) as copy:
         record = copy.interviews()[0]
         copy.db.execute("UPDATE interviews SET updated_at = ? WHERE uuid = ?", (record.updated_at, record.uuid))
