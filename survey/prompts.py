@@ -27,6 +27,10 @@ from axiosphere.survey.keys import latin
 from axiosphere.survey.session import BACK, Interrupted, ReviewEntry
 from axiosphere.survey.ui_text import ui
 
+# Yes/no screens: y and n, and in Russian д(а) and т (the n key's place in the Russian layout). н is both the
+# y key's place in that layout and the first letter of нет: it chooses nothing, and the screen says why.
+AMBIGUOUS = "\0ambiguous"
+YES_NO = {"д": "y", "Д": "y", "т": "n", "Т": "n", "н": AMBIGUOUS, "Н": AMBIGUOUS}
 MISSING_KEYS = {"dont_know": "d", "refused": "r"}
 # Letters for codes that are not single digits; b, d and r are taken by back and the missing codes.
 _LETTERS = "tacefghijklmnopqsuvwxyz"
@@ -139,7 +143,9 @@ class ChoiceView(View):
     def key(self, key: str) -> None:
         raw, key = key, self.aliases.get(key, latin(key))
         self.message = ""
-        if key.isdigit():
+        if key == AMBIGUOUS:
+            self.message = ui("ambiguous_key", self.language, key=raw)
+        elif key.isdigit():
             self._digit(key)
         elif key == "<" and self.back:
             self.finish(BACK)
@@ -476,9 +482,7 @@ class TerminalScreen:
 
     def consent(self, text: str) -> bool:
         options = [Option(True, ui("consent_yes", self.language)), Option(False, ui("consent_no", self.language))]
-        # y/n, and in Russian д(а)/н(ет); the y and n keys of a Russian layout send н and т.
-        aliases = {"д": "y", "Д": "y", "н": "n", "Н": "n", "т": "n", "Т": "n"}
-        view = ChoiceView(self.language, options, ["y", "n"], back=False, aliases=aliases, hint_keys=("keys_menu",))
+        view = ChoiceView(self.language, options, ["y", "n"], back=False, aliases=YES_NO, hint_keys=("keys_menu",))
         question = ui("consent_question", self.language)
         return bool(self._run(view, " axiosphere", lambda w: [*map(lambda l: ("", l), wrap(text, w)), ("", ""),
                                                                *[("bold", l) for l in wrap(question, w)]]))
@@ -490,7 +494,7 @@ class TerminalScreen:
         choice = self._run(view, " axiosphere", lambda w: [("bold", l) for l in wrap(ui("interrupted", self.language), w)])
         if choice == "abandon":
             sure = ChoiceView(self.language, [Option(True, ui("yes", self.language)), Option(False, ui("no", self.language))],
-                              ["y", "n"], back=False, aliases={"д": "y", "н": "n", "т": "n"}, hint_keys=("keys_menu",))
+                              ["y", "n"], back=False, aliases=YES_NO, hint_keys=("keys_menu",))
             if not self._run(sure, " axiosphere", lambda w: [("bold", l) for l in wrap(ui("abandon_confirm", self.language), w)]):
                 return self.interrupted()
         return choice

@@ -34,6 +34,8 @@ UI: dict[str, dict[str, str]] = {
     "key_tab_missing": {"en": "Tab don't know / refused", "ru": "Tab затрудняюсь / отказ"},
     "need_choice": {"en": "Choose an answer first: nothing was saved.", "ru": "Сначала выберите ответ: ничего не сохранено."},
     "no_key": {"en": "The key '{key}' does nothing here.", "ru": "Клавиша «{key}» здесь ничего не делает."},
+    "ambiguous_key": {"en": "'{key}' could mean yes (the y key) or no (нет): press y or д for yes, n or т for no.",
+                      "ru": "«{key}» может значить «да» (клавиша y) или «нет»: нажмите y или д — да, n или т — нет."},
     "no_code": {"en": "There is no answer {code} here.", "ru": "Здесь нет ответа {code}."},
     "no_dont_know": {"en": "This question has no \"don't know\" answer.", "ru": "В этом вопросе нет ответа «затрудняюсь»."},
     "no_refused": {"en": "This question has no \"refused\" answer.", "ru": "В этом вопросе нет ответа «отказ»."},

@@ -186,3 +186,14 @@ def test_a_text_answer_can_be_refused_with_tab_and_numbers_with_r(tmp_path):
     assert outcome.status == "complete"
     stored = {r[0]: (r[2], r[3]) for r in rows}
     assert stored["note"] == ("99", "refused") and stored["yrs"] == ("98", "dont_know")
+
+
+def test_the_ambiguous_cyrillic_key_at_consent_chooses_nothing(mini):
+    """н is the y key's place in the Russian layout and the first letter of нет: it must not record a refusal."""
+    with create_pipe_input() as pipe, Store.for_study(mini.folder, mini.id, create=True) as store:
+        pipe.send_text("н\r\x03")
+        screen = TerminalScreen(input=pipe, output=DummyOutput(), echo=io.StringIO())
+        outcome = start(store, Flow(mini, "narva", seed=1), screen, interviewer="iv7")
+        assert outcome.status == "not_started" and store.interviews() == [], "neither consent nor a refusal"
+    outcome, rows, record, _ = drive(mini, "narva", ["т\r"])
+    assert outcome.status == "refused" and rows == []
