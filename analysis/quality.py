@@ -220,27 +220,38 @@ def _screen(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
     rows = len(columns[0]) if columns else 0
     count, best, current = (np.zeros(rows, dtype=np.int32) for _ in range(3))
-    total, squares = np.zeros(rows), np.zeros(rows)
+    total, squares, x = np.zeros(rows), np.zeros(rows), np.empty(rows)
+    tally = np.uint8 if len(columns) < 256 else np.int32  # a count per answer code and respondent: 1 byte, not 4
     frequency: dict[float, np.ndarray] = {}
     previous = np.full(rows, np.nan)
     for column in columns:
         seen = ~np.isnan(column)
         count += seen
-        x = np.where(seen, column, 0.0)
+        np.copyto(x, column)
+        x[~seen] = 0.0
         total += x
-        squares += x * x
+        x *= x
+        squares += x
         for code in pd.unique(column[seen]) if seen.any() else ():
-            frequency.setdefault(code, np.zeros(rows, dtype=np.int32))
+            frequency.setdefault(code, np.zeros(rows, dtype=tally))
             frequency[code] += column == code
         current += 1
         current[column != previous] = 1  # NaN never equals anything: a missing answer restarts the run
         current[~seen] = 0
         np.maximum(best, current, out=best)
         previous = column
-    same = np.max(np.stack(list(frequency.values())), axis=0) if frequency else np.zeros(rows, dtype=np.int32)
+    same = np.zeros(rows, dtype=np.int32)
+    for counts in frequency.values():
+        np.maximum(same, counts, out=same)
     with np.errstate(invalid="ignore", divide="ignore"):
-        variance = (squares - total * total / count) / (count - 1)
-    return count, same, best, np.where(count > 1, np.sqrt(np.maximum(variance, 0.0)), np.nan)
+        total *= total
+        total /= count
+        squares -= total
+        squares /= count - 1
+    np.maximum(squares, 0.0, out=squares)
+    np.sqrt(squares, out=squares)
+    squares[count < 2] = np.nan
+    return count, same, best, squares
 
 
 def _speed(data: pd.DataFrame, n_answered: np.ndarray, paradata: pd.DataFrame | None,

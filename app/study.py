@@ -173,7 +173,9 @@ class Study:
         those, not every column of the kept rows (``data`` is copied whole when interviews are excluded)."""
         if "data" in self.__dict__:  # already made: a selection of it costs nothing more
             return self.data[[c for c in columns if c in self.data.columns]]
-        frame = self.answers[[c for c in dict.fromkeys(columns) if c in self.answers.columns]]
+        # In the file's order: a selection in another order is a second copy of the rows when they are filtered.
+        wanted = set(columns)
+        frame = self.answers[[c for c in self.answers.columns if c in wanted]]
         keep = self.quality.keep().to_numpy()
         return frame if self.keep_flagged or keep.all() else frame[keep]
 

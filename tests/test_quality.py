@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from axiosphere.analysis.quality import QualityPolicy, quality_flags
 from conftest import run_cli
@@ -84,3 +86,24 @@ def test_quality_and_weights_commands_on_a_study(tmp_path):
     assert diagnostics["orsha"]["raked"] and diagnostics["smolensk"]["raked"] and not diagnostics["tver"]["raked"]
     written = pd.read_csv(out)
     assert len(written) == 125 and written["weight"].notna().all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, np.nan]), min_size=len(ITEMS), max_size=len(ITEMS)),
+                min_size=1, max_size=12))
+def test_screen_statistics_equal_a_row_by_row_count(rows):
+    flags = quality_flags(frame(rows), PVQ).flags
+    for row, (_, got) in zip(rows, flags.iterrows()):
+        answers = [x for x in row if not np.isnan(x)]
+        runs, run, previous = [0], 0, None
+        for x in row:  # questionnaire order; a missing answer ends a run
+            run = 0 if np.isnan(x) else run + 1 if x == previous else 1
+            previous = x
+            runs.append(run)
+        assert got["n_missing"] == len(row) - len(answers)
+        assert got["longest_same"] == max((answers.count(x) for x in answers), default=0)
+        assert got["longest_run"] == max(runs)
+        if len(answers) > 1:
+            assert got["sd_within"] == pytest.approx(np.std(answers, ddof=1), abs=1e-9)
+        else:
+            assert np.isnan(got["sd_within"])
