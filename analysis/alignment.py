@@ -81,22 +81,33 @@ class Configural:
     residuals: np.ndarray
     loading_se: np.ndarray
     intercept_se: np.ndarray
+    left_out: tuple[str, ...] = ()  # why a group could not be fitted, one sentence each
 
 
-def configural(data: Any, items: Sequence[str], *, by: str) -> Configural:
+def configural(data: Any, items: Sequence[str], *, by: str, leave_out: bool = False) -> Configural:
     """Each group's one-factor ML solution with factor mean 0 and variance 1. With the factor mean at 0 the ML
-    intercepts are the item means; the loadings' SEs come from the expected information, as lavaan's default."""
+    intercepts are the item means; the loadings' SEs come from the expected information, as lavaan's default.
+    A group that cannot be fitted (too few answers, a singular covariance matrix, no convergence) is an error, or
+    with ``leave_out`` is left out and said in ``left_out``."""
     from axiosphere.analysis.cfa import fit_one_factor
 
     groups, n, loadings, intercepts, residuals, loading_se, intercept_se = [], [], [], [], [], [], []
+    left_out = []
     for group, part in data[[by, *items]].dropna().groupby(by, sort=True):
         values = part[list(items)].to_numpy(dtype="float64")
-        if len(values) <= len(items):
-            raise InputError(f"{by} '{group}' has {len(values)} complete answers to {len(items)} items: too few to fit")
         centred = values - values.mean(axis=0)
-        fit = fit_one_factor(centred.T @ centred / len(values), n=len(values))
-        if not fit.converged:
-            raise InputError(f"the one-factor model did not converge in {by} '{group}'")
+        try:
+            if len(values) <= len(items):
+                raise InputError(f"{by} '{group}' has {len(values)} complete answers to {len(items)} items: too few to fit")
+            fit = fit_one_factor(centred.T @ centred / len(values), n=len(values))
+            if not fit.converged:
+                raise InputError(f"the one-factor model did not converge in {by} '{group}'")
+        except InputError as exc:
+            if not leave_out:
+                raise
+            reason = str(exc).replace(f"{by} '{group}' has ", "")
+            left_out.append(f"{by} '{group}' left out: {reason}")
+            continue
         groups.append(str(group))
         n.append(len(values))
         loadings.append(fit.loadings)
@@ -105,7 +116,7 @@ def configural(data: Any, items: Sequence[str], *, by: str) -> Configural:
         loading_se.append(_loading_se(fit.loadings, fit.residuals, len(values)))
         intercept_se.append(np.sqrt(np.diag(centred.T @ centred / len(values)) / len(values)))
     return Configural(groups, np.array(n, dtype=float), *(np.array(a) for a in (loadings, intercepts, residuals,
-                                                                              loading_se, intercept_se)))
+                                                                              loading_se, intercept_se)), tuple(left_out))
 
 
 def _loading_se(lam: np.ndarray, theta: np.ndarray, n: int) -> np.ndarray:
@@ -201,14 +212,18 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
         raise InputError(f"no column {', '.join(repr(m) for m in missing)} in the data")
     if len(items) < 3:
         raise InputError(f"alignment needs a factor with at least three items; got {len(items)}")
-    fitted = configural(data, items, by=by)
+    fitted = configural(data, items, by=by, leave_out=True)
+    if fitted.left_out:  # the bootstrap resamples the groups fitted, and only those
+        data = data[data[by].astype(str).isin(fitted.groups)]
     groups, n, lam0, nu0 = fitted.groups, fitted.n, fitted.loadings, fitted.intercepts
     lam0_se, nu0_se = fitted.loading_se, fitted.intercept_se
     if len(groups) < 2:
-        raise InputError(f"'{by}' has only one group: nothing to align")
+        raise InputError(f"'{by}' has {len(groups)} group(s) that can be fitted: nothing to align"
+                         + "".join(f"; {why}" for why in fitted.left_out))
     reference = reference if reference is not None else groups[0]
     if reference not in groups:
-        raise InputError(f"reference '{reference}' is not a group of '{by}' ({', '.join(groups)})")
+        raise InputError(f"reference '{reference}' is not a group of '{by}' that can be fitted ({', '.join(groups)})"
+                         + "".join(f"; {why}" for why in fitted.left_out if f"'{reference}'" in why))
     ref = groups.index(reference)
     free_means = np.ones(len(groups), dtype=bool)
     if method == "fixed":
@@ -223,7 +238,7 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
     lam = lam0 / np.sqrt(variance)[:, None]
     nu = nu0 - mean[:, None] * lam
     agree = [f for f in fits if f.fun <= best.fun * (1 + 1e-6) + 1e-9]
-    notes = []
+    notes = list(fitted.left_out)
     if len(agree) < len(fits):
         notes.append(f"{len(fits) - len(agree)} of {len(fits)} starts ended at a higher loss (local optima); "
                      "the lowest is reported")
@@ -241,10 +256,11 @@ def alignment(data: Any, items: Sequence[str], *, by: str, reference: str | None
     means = pd.DataFrame({"group": groups, "n": n.astype(int), "mean": mean, "variance": variance,
                           "mean_se": np.nan, "variance_se": np.nan})
     if bootstrap:
-        draws = _bootstrap(data, items, by, groups, free_means, ref, epsilon, best.x, bootstrap, rng)
+        draws, failed = _bootstrap(data, items, by, groups, free_means, ref, epsilon, best.x, bootstrap, rng)
         means["mean_se"], means["variance_se"] = draws[:, 0].std(axis=0, ddof=1), draws[:, 1].std(axis=0, ddof=1)
         notes.append(f"standard errors of the means and variances from {bootstrap} bootstrap resamples of respondents "
-                     "within each group")
+                     "within each group" + (f" ({failed} resamples that could not be fitted were drawn again)"
+                                            if failed else ""))
     else:
         notes.append("no standard errors of the means and variances (bootstrap=0)")
     frame = lambda values: pd.DataFrame(values, index=groups, columns=items)  # noqa: E731
@@ -277,18 +293,27 @@ def _solution(x: np.ndarray, free_means: np.ndarray, ref: int) -> tuple[np.ndarr
 
 
 def _bootstrap(data: Any, items: list[str], by: str, groups: list[str], free_means: np.ndarray, ref: int,
-               epsilon: float, start: np.ndarray, resamples: int, rng: Any) -> np.ndarray:
+               epsilon: float, start: np.ndarray, resamples: int, rng: Any) -> tuple[np.ndarray, int]:
     """Means and variances (resamples x 2 x groups) of alignments of respondents resampled within each group."""
     import pandas as pd
 
     parts = [part for _, part in data[[by, *items]].dropna().groupby(by, sort=True)]
-    out = []
-    for _ in range(resamples):
+    out, failed = [], 0
+    while len(out) < resamples:
         sample = pd.concat([part.iloc[rng.integers(0, len(part), len(part))] for part in parts], ignore_index=True)
-        fitted = configural(sample, items, by=by)
+        try:
+            fitted = configural(sample, items, by=by)
+        except InputError:
+            # A small group's resample can repeat respondents until an item is constant or the one-factor model
+            # fails: that resample is drawn again, and the count is said.
+            failed += 1
+            if failed > 4 * resamples:
+                raise InputError(f"{failed} bootstrap resamples could not be fitted (a group is too small to "
+                                 "resample): use fewer groups or no bootstrap") from None
+            continue
         fit = _optimise(fitted.loadings, fitted.intercepts, fitted.n, free_means, epsilon, start)
         out.append(_solution(fit.x, free_means, ref))
-    return np.array(out)
+    return np.array(out), failed
 
 
 def _invariance_r2(lam0: np.ndarray, nu0: np.ndarray, lam: np.ndarray, nu: np.ndarray, mean: np.ndarray,
@@ -353,8 +378,9 @@ def monte_carlo(result: AlignmentResult, *, replications: int = 100, seed: int =
             frames.append(pd.DataFrame(values, columns=items).assign(group=group))
         again = alignment(pd.concat(frames, ignore_index=True), items, by="group", reference=result.reference,
                           method=result.method, epsilon=result.epsilon, starts=1, seed=replication).means.set_index("group")
-        r_means.append(np.corrcoef(again.loc[list(result.groups), "mean"], truth["mean"])[0, 1])
-        r_variances.append(np.corrcoef(again.loc[list(result.groups), "variance"], truth["variance"])[0, 1])
+        fitted = [g for g in result.groups if g in again.index]  # a small group's simulated data may not be fitted
+        r_means.append(np.corrcoef(again.loc[fitted, "mean"], truth.loc[fitted, "mean"])[0, 1])
+        r_variances.append(np.corrcoef(again.loc[fitted, "variance"], truth.loc[fitted, "variance"])[0, 1])
     return MonteCarlo(replications, float(np.mean(r_means)), float(np.mean(r_variances)), seed)
 
 

@@ -45,12 +45,14 @@ class DyadTable:
     n_boot: int
     seed: int
     notes: tuple[str, ...] = field(default=())
+    countries: tuple[str, ...] = ()  # the two countries paired, when they were named
 
     def to_frame(self) -> Any:
         return self.frame
 
     def to_dict(self) -> dict[str, Any]:
-        return {"pairs": self.pairs, "n_boot": self.n_boot, "seed": self.seed, "notes": list(self.notes),
+        return {"pairs": self.pairs, "countries": list(self.countries), "n_boot": self.n_boot, "seed": self.seed,
+                "notes": list(self.notes),
                 "dyads": self.frame.to_dict(orient="records")}
 
 
@@ -61,28 +63,50 @@ def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return float(2 * EARTH_KM * np.arcsin(np.sqrt(h)))
 
 
-def _pairs(kind: str, cities: Any, present: list[str], links: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+def busiest_countries(cities: Any, links: Sequence[Any]) -> tuple[str, str] | None:
+    """The two countries with the most twin links between them (ties broken by name), or None without any."""
+    country = cities["country"].astype(str).to_dict()
+    counts: dict[tuple[str, str], int] = {}
+    for link in links:
+        a, b = (link[0], link[1]) if isinstance(link, tuple) else (link.a, link.b)
+        pair = tuple(sorted((country.get(a, ""), country.get(b, ""))))
+        if pair[0] and pair[1] and pair[0] != pair[1]:
+            counts[pair] = counts.get(pair, 0) + 1  # type: ignore[index]
+    return max(sorted(counts), key=lambda p: counts[p]) if counts else None  # type: ignore[return-value]
+
+
+def _pairs(kind: str, cities: Any, present: list[str], links: Sequence[tuple[str, str]],
+           countries: Sequence[str] | None) -> list[tuple[str, str]]:
     if kind == "linked":
         return [(a, b) for a, b in links if a in present and b in present]
     if kind == "all":
         return [(a, b) for k, a in enumerate(present) for b in present[k + 1:]]
-    countries = list(dict.fromkeys(cities.loc[present, "country"]))
-    if len(countries) != 2:
-        raise InputError(f"cross-country pairs need cities of exactly two countries; these are in "
-                         f"{len(countries)} ({', '.join(countries)}): use --pairs all or --pairs linked")
-    first = [c for c in present if cities.loc[c, "country"] == countries[0]]
-    second = [c for c in present if cities.loc[c, "country"] == countries[1]]
+    found = list(dict.fromkeys(cities.loc[present, "country"]))
+    chosen = list(countries) if countries else found
+    if len(chosen) != 2:
+        busiest = busiest_countries(cities.loc[present], links)
+        hint = f" (the most twinned pair: --countries {','.join(busiest)})" if busiest else ""
+        raise InputError(f"cross-country pairs need cities of exactly two countries; these are in {len(found)} "
+                         f"({', '.join(found)}): name two with --countries{hint}, or use --pairs all or --pairs linked")
+    absent = [c for c in chosen if c not in found]
+    if absent:
+        raise InputError(f"no city with answers is in country {', '.join(absent)} (the cities' countries: {', '.join(found)})")
+    first = [c for c in present if cities.loc[c, "country"] == chosen[0]]
+    second = [c for c in present if cities.loc[c, "country"] == chosen[1]]
     return [(a, b) for a in first for b in second]
 
 
 def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence[Any], by: str = "city",
-               trust: Mapping[str, str] | None = None, pairs: str = "linked", n_boot: int = 200, seed: int = 0) -> DyadTable:
+               trust: Mapping[str, str] | None = None, pairs: str = "linked", countries: Sequence[str] | None = None,
+               n_boot: int = 200, seed: int = 0) -> DyadTable:
     """One row a pair of cities (see the module's text).
 
     ``data``: one row a respondent, with ``by``, the MRAT-centred ``values`` and the ``trust`` columns
     ({scale: column}); ``cities``: indexed by city id, with ``country`` and optionally ``latitude``,
     ``longitude`` and numeric covariates (``covariate_<name>``); ``links``: (a, b) pairs or link objects
-    with ``a``, ``b``, ``since``, ``active``, ``areas``, ``contacts_per_year``.
+    with ``a``, ``b``, ``since``, ``active``, ``areas``, ``contacts_per_year``. ``countries``: for
+    ``cross-country`` pairs, the two countries whose cities are paired (needed when the cities are in more than
+    two; the cities of other countries are left out, and a note says so).
 
     References
     ----------
@@ -109,7 +133,13 @@ def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence
              for c in map(str, cities.index) if c not in present]
     by_pair = {frozenset((link[0], link[1]) if isinstance(link, tuple) else (link.a, link.b)): link for link in links}
     link_pairs = [tuple(p) if isinstance(p, tuple) else (p.a, p.b) for p in links]
-    chosen = _pairs(pairs, cities, present, link_pairs)
+    if countries is not None and (pairs != "cross-country" or len(countries) != 2):
+        raise InputError("--countries names two countries, for --pairs cross-country")
+    chosen = _pairs(pairs, cities, present, link_pairs, countries)
+    if countries is not None:
+        others = [c for c in present if cities.loc[c, "country"] not in countries]
+        if others:
+            notes.append(f"{len(others)} cities outside {' and '.join(countries)} left out of the pairs: {', '.join(others)}")
     rng = np.random.default_rng(seed)
     profile, boot = {}, {}
     for city in present:
@@ -148,4 +178,4 @@ def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence
         notes.append(f"{len(link_pairs) - int(frame['tie'].sum())} twin link(s) fall outside the {pairs} pairs")
     notes.append(f"value distances' standard errors from {n_boot} bootstrap resamples of respondents within each city "
                  f"(seed {seed})")
-    return DyadTable(frame, pairs, n_boot, seed, tuple(notes))
+    return DyadTable(frame, pairs, n_boot, seed, tuple(notes), tuple(countries or ()))

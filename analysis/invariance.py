@@ -232,13 +232,19 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
     if len(names) < 2:
         raise InputError(f"'{by}' has {len(names)} group(s) with complete answers; invariance needs at least 2")
     per_group = len(build_slots(parsed, 1).index[0])
-    for name, values in zip(names, arrays):
-        if len(values) <= per_group:
-            raise InputError(f"{by} '{name}' has {len(values)} respondents with complete answers, no more than the "
-                             f"{per_group} free parameters of the model in each group")
+    # A group with no more respondents than the model has parameters cannot be fitted: it is left out (said in the
+    # notes), unless it is the reference the latent means are relative to, or fewer than two groups would remain.
+    small = [(name, len(values)) for name, values in zip(names, arrays) if len(values) <= per_group]
+    if small and (reference in dict(small) or len(small) > len(names) - 2):
+        name, n = next(((g, n) for g, n in small if g == reference), small[0])
+        raise InputError(f"{by} '{name}' has {n} respondents with complete answers, no more than the "
+                         f"{per_group} free parameters of the model in each group")
+    levels, notes = [], [f"{by} '{name}' left out: {n} respondents with complete answers, no more than the "
+                         f"{per_group} free parameters of the model in each group" for name, n in small]
+    kept = [k for k, name in enumerate(names) if name not in dict(small)]
+    names, arrays = [names[k] for k in kept], [arrays[k] for k in kept]
     search = _Search(parsed, [GroupData(v) for v in arrays], names)
     cutoffs = {"delta_cfi": delta_cfi, "delta_rmsea": delta_rmsea}
-    levels, notes = [], []
     fit, indices = search.fit((), ())
     if not indices["converged"]:
         raise InputError(f"the configural model did not converge ({fit.message}); check the model and the data "

@@ -35,8 +35,9 @@ LINKS = typer.Option(None, "--links", help="For a data file: a study folder whos
 
 
 def _open(data: Path, instruments: list[str], exclude_flagged: Optional[bool], plan: Optional[Path] = None,
-          links: Optional[Path] = None) -> Any:
-    """The study (or data file) under the one exclusion policy, as the report opens it."""
+          links: Optional[Path] = None, every_city: bool = False) -> Any:
+    """The study (or data file) under the one exclusion policy, as the report opens it (``every_city``: the plan's
+    exclusions without its cities, as the report's twin network)."""
     from axiosphere.study import open_study
 
     study = open_study(data, instruments=instruments or None, links=links, keep_flagged=exclude_flagged is False)
@@ -44,7 +45,7 @@ def _open(data: Path, instruments: list[str], exclude_flagged: Optional[bool], p
         from axiosphere.pipeline import apply_plan
         from axiosphere.plan import read_plan
 
-        study = apply_plan(study, read_plan(plan, study))
+        study = apply_plan(study, read_plan(plan, study), cities=not every_city)
     return study
 
 

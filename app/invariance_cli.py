@@ -108,7 +108,7 @@ def invariance(
         return
     result = measurement_invariance(frame, spec, by=by, strict=strict, partial=not no_partial, reference=reference)
     if json:
-        _emit({**result.to_dict(), **_stated(study, by)})
+        _emit({**result.to_dict(), **_stated(study, by, list(result.notes))})
         return
     _table("Measurement invariance across " + by, ["level", "", "χ²", "df", "CFI", "TLI", "RMSEA", "90% CI", "SRMR",
                                                      "ΔCFI", "ΔRMSEA", "holds"],

@@ -18,6 +18,9 @@ PAIRS = typer.Option("linked", "--pairs", help="Which pairs of cities: linked (t
 def dyads(
     data: Path = typer.Argument(..., help="A study folder (its cities, links and answers)."),
     pairs: str = PAIRS,
+    countries: Optional[str] = typer.Option(None, "--countries", help="With --pairs cross-country: the two countries "
+                                            "whose cities are paired, e.g. RU,US (needed when the cities are in more "
+                                            "than two; the others are left out)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write the dyad table here (.csv); printed when not given."),
     bootstrap: int = typer.Option(200, "--bootstrap", help="Resamples of respondents within each city for the "
                                                            "standard error of each value distance."),
@@ -31,10 +34,10 @@ def dyads(
     from axiosphere.network_stage import network_inputs
     from axiosphere.reports.apa import number
 
-    study = _open(data, [], exclude_flagged, plan)
+    study = _open(data, [], exclude_flagged, plan, every_city=True)
     frame, values, trust, cities = network_inputs(study)
     table = dyad_table(frame, values, cities=cities, links=study.links, trust=trust, pairs=pairs, n_boot=bootstrap,
-                       seed=seed)
+                       seed=seed, countries=[c.strip() for c in countries.split(",") if c.strip()] if countries else None)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         table.frame.to_csv(out, index=False)

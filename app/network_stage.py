@@ -3,8 +3,10 @@ pairs are closer in values (``analyze dyads`` and ``analyze network`` run the sa
 
 It runs when the study has six or more cities (or when the plan says ``network: true``), has an instrument
 with a value circle, and has both twinned and untwinned pairs. With cities of exactly two countries the
-pairs are every country-A x country-B pair and each country's cities are permuted among themselves;
-otherwise every pair, one permutation of all cities.
+pairs are every country-A x country-B pair and each country's cities are permuted among themselves. With
+cities of more countries, the same for the two countries with the most twin links between them (a note says
+which, and which cities are left out), when those pairs hold both twinned and untwinned ones; otherwise
+every pair, one permutation of all cities.
 """
 
 from __future__ import annotations
@@ -52,19 +54,33 @@ def network_inputs(study: Any) -> tuple[Any, list[str], dict[str, str], Any]:
 
 def network_stage(study: Any, *, seed: int = 0) -> NetworkEntry:
     """Dyads of the study's cities and the DSP-QAP logit of twinning on value distance."""
-    from axiosphere.analysis.dyads import dyad_table
+    from dataclasses import replace
+
+    from axiosphere.analysis.dyads import busiest_countries, dyad_table
     from axiosphere.analysis.qap import qap_regression
     from axiosphere.instruments.errors import InputError
 
     frame, values, trust, cities = network_inputs(study)
     present = sorted(set(frame["city"].astype(str)) & set(cities.index))
-    two = cities.loc[present, "country"].nunique() == 2
-    dyads = dyad_table(frame, values, cities=cities, links=study.links, trust=trust,
-                       pairs="cross-country" if two else "all", seed=seed)
+    found = cities.loc[present, "country"].nunique()
+    countries = busiest_countries(cities.loc[present], study.links) if found > 2 else None
+    dyads = None
+    if countries:
+        dyads = dyad_table(frame, values, cities=cities, links=study.links, trust=trust, pairs="cross-country",
+                           countries=countries, seed=seed)
+        if dyads.frame["tie"].nunique() < 2:
+            dyads = None  # the busiest two countries are all twinned (or none): every pair instead
+        else:
+            dyads = replace(dyads, notes=(f"the pairs are those of {countries[0]} and {countries[1]} cities, the two "
+                                          "countries with the most twin links between them", *dyads.notes))
+    if dyads is None:
+        dyads = dyad_table(frame, values, cities=cities, links=study.links, trust=trust,
+                           pairs="cross-country" if found == 2 else "all", seed=seed)
     ties = int(dyads.frame["tie"].sum())
     if ties == 0 or ties == len(dyads.frame):
         raise InputError(f"the {len(dyads.frame)} pairs of cities are all {'twinned' if ties else 'untwinned'}: "
                          "nothing to compare")
+    two = dyads.pairs == "cross-country"
     fit = qap_regression(dyads.frame, "tie", ["value_distance"], method="dsp",
                          permute="rows-columns" if two else "joint", reps=NETWORK_REPS, seed=seed)
     return NetworkEntry(dyads, fit)

@@ -12,7 +12,7 @@ computed leaves a notice in the report, not a traceback.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -166,7 +166,8 @@ def analyse_study(study: Study | str | Path, *, progress: Progress = _quiet, see
     if isinstance(plan, (str, Path)):
         plan = read_plan(plan, study)
     plan = plan or Plan()
-    study = apply_plan(study, plan)
+    whole = apply_plan(study, plan, cities=False)  # the twin network pairs every city of the study
+    study = whole.only_cities(plan.cities) if plan.cities else whole
     if not len(study.answers):
         raise InputError(f"{study.source} has no complete interview to analyse in the plan's cities")
     stages = ["quality", "reliability", "invariance", "comparisons", "value maps"]
@@ -228,23 +229,30 @@ def analyse_study(study: Study | str | Path, *, progress: Progress = _quiet, see
             results.valuemap_instrument = mapped[0].id
         except InputError as exc:
             results.notices["value_maps"] = str(exc)
-    if mapped and plan.networks(len(present)):
+    every_city = set(whole.answers["city"].astype(str))
+    if mapped and plan.networks(len(every_city)):
         from axiosphere.network_stage import network_stage
 
         try:
-            results.network = network_stage(study, seed=seed or 0)
+            results.network = network_stage(whole, seed=seed or 0)
         except InputError as exc:
             results.notices["network"] = f"Twin network: {exc}"
+        if results.network is not None and plan.cities and every_city != set(study.answers["city"].astype(str)):
+            dyads = results.network.dyads
+            note = (f"the pairs are drawn from all {len(every_city)} cities of the study: the plan's {len(plan.cities)} "
+                    "cities are those of the other sections (a network of fewer cities is another network)")
+            results.network = replace(results.network, dyads=replace(dyads, notes=(note, *dyads.notes)))
     progress("analysis", 5, len(stages))
     return results
 
 
-def apply_plan(study: Study, plan: Plan) -> Study:
-    """The study restricted to the plan's cities and under the plan's exclusion rules (as the CLI's --plan)."""
-    if plan.cities:
-        study = study.only_cities(plan.cities)
+def apply_plan(study: Study, plan: Plan, *, cities: bool = True) -> Study:
+    """The study under the plan's exclusion rules and restricted to its cities (as the CLI's --plan); with
+    ``cities=False`` every city is kept (the twin network's pairs are those of the whole study)."""
     if plan.exclusions:
         study = study.with_policy(rules=plan.exclusions, source=f"the plan {Path(plan.file or 'plan').name}")
+    if cities and plan.cities:
+        study = study.only_cities(plan.cities)
     return study
 
 
@@ -260,7 +268,7 @@ def run_demo(out: str | Path, *, seed: int | None = None, scale: float = 1.0, fo
     import shutil
 
     from axiosphere.reports.render import render_report
-    from axiosphere.survey.demo import generate, load_model
+    from axiosphere.survey.demo import add_network, generate, load_model
     from axiosphere.survey.store import STORE_FILE, Store
     from axiosphere.survey.study import init_study, load_study
 
@@ -274,9 +282,10 @@ def run_demo(out: str | Path, *, seed: int | None = None, scale: float = 1.0, fo
             (out / name).unlink(missing_ok=True)
         shutil.rmtree(out / "report", ignore_errors=True)
     init_study(out, force=True)
+    model = load_model()
+    add_network(out, model)
     marker.write_text("made by axiosphere demo; running it again here replaces this study\n", encoding="utf-8")
     design = load_study(out)
-    model = load_model()
     planted: dict[str, list[str]] = {}
     with Store.create(out / STORE_FILE, study_id=design.id, durable=False) as store:
         count = generate(design, store, model=model, seed=seed, scale=scale, planted=planted,
@@ -284,7 +293,15 @@ def run_demo(out: str | Path, *, seed: int | None = None, scale: float = 1.0, fo
     # The interviews drawn as careless: the truth a quality screen can be checked against.
     (out / "planted.json").write_text(json.dumps({k: sorted(v) for k, v in sorted(planted.items())}, indent=1),
                                       encoding="utf-8")
-    results = analyse_study(out, progress=progress, seed=seed if seed is not None else model["seed"])
+    plan = None
+    if model.get("plan"):
+        import yaml
+
+        plan = out / "plan.yaml"
+        plan.write_text("# The demo report's plan (axiosphere report STUDY --plan plan.yaml): the per-city sections "
+                        "cover\n# Orsha and its twins; the twin-network section pairs the cities of the whole study.\n"
+                        + yaml.safe_dump(model["plan"], default_flow_style=None, sort_keys=False), encoding="utf-8")
+    results = analyse_study(out, progress=progress, seed=seed if seed is not None else model["seed"], plan=plan)
     progress("report", 0, 1)
     files = render_report(results, out / "report", formats=formats)
     progress("report", 1, 1)

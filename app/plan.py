@@ -10,6 +10,10 @@ instruments' conventions. Example::
     adjust: fdr_bh
     family: all            # one adjustment over every twin-link test (or: link, scale)
     sections: [study, quality, reliability, invariance, comparisons, maps, methods, appendix]
+    network: true          # the twin network as pairs of cities (default: with six or more cities)
+
+``cities`` restricts the per-city sections; the twin-network section (and ``analyze dyads --plan``) pairs
+every city of the study, since the network of a subset of cities is another network.
 """
 
 from __future__ import annotations

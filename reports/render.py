@@ -290,7 +290,9 @@ def reproduce_commands(results: StudyResults) -> list[tuple[str, str]]:
                                        f"--out figures{common}"))
     if results.network is not None:
         fit, seed = results.network.fit, results.seed or 0
-        commands.append(("twin network", f"axiosphere analyze dyads {folder} --pairs {results.network.dyads.pairs} "
+        dyads = results.network.dyads
+        countries = f" --countries {','.join(dyads.countries)}" if dyads.countries else ""
+        commands.append(("twin network", f"axiosphere analyze dyads {folder} --pairs {dyads.pairs}{countries} "
                                          f"--seed {seed} --out dyads.csv{common} && axiosphere analyze network dyads.csv "
                                          f"--outcome tie --predictors value_distance --permute {fit.permute} --reps "
                                          f"{fit.reps} --seed {seed}"))

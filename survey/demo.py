@@ -29,6 +29,30 @@ def load_model(path: str | Path | None = None) -> dict[str, Any]:
     return yaml.safe_load(Path(path or MODEL_FILE).read_text(encoding="utf-8"))
 
 
+def add_network(folder: str | Path, model: dict[str, Any]) -> None:
+    """Write the model's second network (its ``network:`` cities and links) into the study file in ``folder``:
+    the cities after the study's own, the links after its links (the file keeps its comments)."""
+    import yaml
+
+    network = model.get("network")
+    if not network:
+        return
+    path = Path(folder) / "study.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = "\n# Twinning links."
+    if marker not in text or not text.rstrip().splitlines()[-1].lstrip().startswith("- {a:"):
+        raise RuntimeError(f"{path} no longer ends with its cities and then its list of links")
+
+    def entries(items: list[dict[str, Any]]) -> str:
+        return "".join("  - " + yaml.safe_dump(item, default_flow_style=True, allow_unicode=True, sort_keys=False,
+                                               width=1000).strip() + "\n" for item in items)
+
+    cities = ("\n  # A second network: Russian and US cities, written by axiosphere demo from data/demo_model.yaml.\n"
+              + entries(network["cities"]))
+    text = text.replace(marker, cities + marker, 1).rstrip("\n") + "\n" + entries(network["links"])
+    path.write_text(text, encoding="utf-8")
+
+
 class SimulatedClock:
     """Time stamps for simulated interviews: fieldwork days from 9:00, seconds per question drawn."""
 

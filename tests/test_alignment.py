@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from alignment_data import planted
@@ -99,6 +100,19 @@ def test_bad_input_is_one_clear_error():
         alignment(data, ITEMS[:2], by="city")
     with pytest.raises(InputError, match="no column"):
         alignment(data, ["x0", "x1", "nope"], by="city")
+
+
+def test_a_group_too_small_to_fit_is_left_out_and_said():
+    data, _, _ = planted(groups=4, items=4, n=100, seed=3)
+    first = sorted(data["city"].unique())[1]
+    small = pd.concat([data[data["city"] != first], data[data["city"] == first].head(3)])
+    result = alignment(small, ITEMS[:4], by="city", bootstrap=5)
+    assert first not in result.groups and len(result.groups) == 3
+    assert any(f"city '{first}' left out: 3 complete answers to 4 items" in n for n in result.notes)
+    with pytest.raises(InputError, match="that can be fitted"):
+        alignment(small, ITEMS[:4], by="city", reference=first)
+    with pytest.raises(InputError, match="nothing to align"):
+        alignment(small[small["city"].isin([first, sorted(data["city"].unique())[0]])], ITEMS[:4], by="city")
 
 
 def test_the_command_line(tmp_path, twenty_four):

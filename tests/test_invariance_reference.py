@@ -106,6 +106,13 @@ def test_invariance_cli_json_and_bad_input(tmp_path):
     TWIN.groupby("city").head(5).to_csv(tmp_path / "small.csv", index=False)
     small = run_cli("analyze", "invariance", str(tmp_path / "small.csv"), "--model", VALUES["twin"]["model"], "--by", "city")
     assert small.returncode == 2 and "no more than the 18 free parameters" in small.stderr
+    one_small = pd.concat([TWIN[TWIN["city"] != "tver"], TWIN[TWIN["city"] == "tver"].head(5)])
+    one_small.to_csv(tmp_path / "one_small.csv", index=False)
+    left_out = run_cli("analyze", "invariance", str(tmp_path / "one_small.csv"), "--model", VALUES["twin"]["model"],
+                       "--by", "city", "--json")
+    assert left_out.returncode == 0, left_out.stderr
+    document = json.loads(left_out.stdout)
+    assert "tver" not in document["groups"] and any("'tver' left out: 5 respondents" in n for n in document["notes"])
 
 
 def test_hs1939_full_scalar_fails_with_its_own_fit_and_a_partial_row_follows():
