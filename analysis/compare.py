@@ -279,6 +279,16 @@ def compare(data: Any, scales: Sequence[str], *, by: str, links: Sequence[tuple[
     ----------
     Welch (1947, 1951); Hedges & Olkin (1985); Mann & Whitney (1947); Kerby (2014) for the
     rank-biserial r; Games & Howell (1976); Holm (1979); Benjamini & Hochberg (1995).
+
+    Examples
+    --------
+    >>> from axiosphere.analysis.example_data import one_factor_groups
+    >>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5}, n=300, seed=1)
+    >>> data["trust"] = data[["t1", "t2", "t3", "t4"]].mean(axis=1)
+    >>> result = compare(data, ["trust"], by="city", links=[("orsha", "tver")])
+    >>> result.pairs[["a", "b", "t", "df", "hedges_g", "p_adj"]].round(3)
+           a     b      t       df  hedges_g  p_adj
+    0  orsha  tver -8.091  596.053     -0.66    0.0
     """
     import pandas as pd
     from scipy import stats

@@ -108,6 +108,26 @@ def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence
     ``cross-country`` pairs, the two countries whose cities are paired (needed when the cities are in more than
     two; the cities of other countries are left out, and a note says so).
 
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from axiosphere.instruments import resolve_instrument
+    >>> from axiosphere.analysis.scoring import score
+    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> pvq = resolve_instrument("pvq21")
+    >>> data = circumplex_answers(pvq, {"tver": (0.3, 0.0), "kaluga": (0.0, 0.3), "buffalo": (0.3, 0.1),
+    ...                                 "lawrence": (-0.3, 0.3)}, n=100, seed=1)
+    >>> values = score(data, pvq).centred[list(pvq.circumplex.order)]
+    >>> cities = pd.DataFrame({"country": ["RU", "RU", "US", "US"]}, index=["tver", "kaluga", "buffalo", "lawrence"])
+    >>> table = dyad_table(data[["city"]].join(values), list(values.columns), cities=cities,
+    ...                    links=[("tver", "buffalo")], pairs="cross-country", n_boot=50)
+    >>> table.frame[["a", "b", "tie", "value_distance"]].round(2)
+            a         b  tie  value_distance
+    0    tver   buffalo    1            0.11
+    1    tver  lawrence    0            1.56
+    2  kaluga   buffalo    0            1.02
+    3  kaluga  lawrence    0            0.84
+
     References
     ----------
     Schwartz, S. H. (2012). An overview of the Schwartz theory of basic values. Online Readings in Psychology and

@@ -210,6 +210,23 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
         Group order; the first is the reference whose latent means are fixed at 0.
     reference
         The reference group (moved first); e.g. the study's hub.
+
+    Examples
+    --------
+    One item's intercept drifts in one city: full scalar invariance fails, and the partial search frees it.
+
+    >>> from axiosphere.analysis.example_data import one_factor_groups
+    >>> data = one_factor_groups({"orsha": 0.0, "smolensk": 0.3, "tver": 0.5}, n=300, drift={("tver", "t4"): 0.8}, seed=1)
+    >>> result = measurement_invariance(data, "trust =~ t1 + t2 + t3 + t4", by="city")
+    >>> [level.level for level in result.levels if level.holds]
+    ['configural', 'metric', 'partial scalar']
+    >>> result.notes[0]
+    'full scalar invariance does not hold; partial scalar invariance holds with the intercept of t4 free in tver'
+    >>> result.latent_means.round(2)
+      factor     group  mean    se
+    0  trust     orsha  0.00  0.00
+    1  trust  smolensk  0.43  0.08
+    2  trust      tver  0.50  0.08
     """
     import pandas as pd
 
@@ -338,7 +355,17 @@ def _inverse_diagonal(H: np.ndarray, wanted: list[int]) -> np.ndarray:
 def latent_means(data: Any, model: str | Model, *, by: str, free: Sequence[tuple[str, str, str]] = (),
                  groups: Sequence[str] | None = None) -> Any:
     """Latent means (first group fixed at 0) and SEs under scalar invariance, with ``free``
-    (param, item, group) constraints released, e.g. ``[("intercept", "t4", "tver")]``."""
+    (param, item, group) constraints released, e.g. ``[("intercept", "t4", "tver")]``.
+
+    Examples
+    --------
+    >>> from axiosphere.analysis.example_data import one_factor_groups
+    >>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5}, n=300, drift={("tver", "t4"): 0.8}, seed=1)
+    >>> latent_means(data, "trust =~ t1 + t2 + t3 + t4", by="city", free=[("intercept", "t4", "tver")]).round(2)
+      factor  group  mean    se
+    0  trust  orsha  0.00  0.00
+    1  trust   tver  0.57  0.08
+    """
     parsed = parse_model(model) if isinstance(model, str) else model
     absent = [i for i in parsed.items if i not in data.columns]
     if absent:

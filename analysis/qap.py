@@ -185,6 +185,23 @@ def qap_regression(dyads: Any, outcome: str, predictors: Sequence[str], *, metho
     ``a`` from one, ``b`` from the other), the outcome and the predictors. ``model`` is "ols" or "logit"
     (by default logit for a 0/1 outcome). See the module's text for ``method`` and ``permute``.
 
+    Examples
+    --------
+    Six Russian and six US cities; a pair is more often twinned the closer its values:
+
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> ru, us = [f"ru{k}" for k in range(6)], [f"us{k}" for k in range(6)]
+    >>> position = {city: rng.normal() for city in ru + us}
+    >>> dyads = pd.DataFrame([(a, b) for a in ru for b in us], columns=["a", "b"])
+    >>> dyads["value_distance"] = [abs(position[a] - position[b]) for a, b in zip(dyads.a, dyads.b)]
+    >>> dyads["tie"] = (rng.random(36) < 1 / (1 + np.exp(3 * dyads["value_distance"] - 1))).astype(int)
+    >>> qap_regression(dyads, "tie", ["value_distance"], reps=500, seed=1).table.round(3)
+                 term  estimate     se  statistic  p_permutation  p_classical
+    0       intercept     1.195  0.714      1.675          0.152        0.094
+    1  value_distance    -4.634  1.959     -2.366          0.014        0.018
+
     References
     ----------
     Krackhardt, D. (1988). Predicting with networks: Nonparametric multiple regression analysis of dyadic

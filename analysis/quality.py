@@ -41,7 +41,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class QualityPolicy:
-    """Thresholds of the flags (``None``: each instrument's own convention), and which flags exclude."""
+    """Thresholds of the flags (``None``: each instrument's own convention), and which flags exclude.
+
+    Examples
+    --------
+    >>> policy = QualityPolicy.from_rules({"straightline_min": 18, "exclude": ["straightline", "speeding"]})
+    >>> policy.describe()
+    'speeding: a median under 2 s per question; excluded when flagged for: straightline, speeding'
+    """
 
     straightline_min: int | None = None
     max_missing: int | None = None
@@ -158,6 +165,21 @@ def quality_flags(data: pd.DataFrame, instruments: Instrument | Sequence[Instrum
     Schwartz, "Computing scores for the 10 human values" (ESS): respondents with more than
     5 missing PVQ answers or 16+ identical answers are excluded. Leiner (2019), Survey Research
     Methods 13, 229-248, on speeding indices.
+
+    Examples
+    --------
+    >>> from axiosphere.instruments import resolve_instrument
+    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> pvq = resolve_instrument("pvq21")
+    >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=50, seed=1)
+    >>> data.loc[0, [i for i in pvq.item_order() if pvq.items[i].type == "rating"]] = 3  # one straight-liner
+    >>> data["duration_min"] = 10.0
+    >>> data.loc[1, "duration_min"] = 0.5  # 30 s for 21 answers: under 2 s each
+    >>> report = quality_flags(data, pvq, by="city")
+    >>> report.summary[["group", "n", "straightline", "speeding", "excluded"]]
+       group   n  straightline  speeding  excluded
+    0  orsha  50             1         1         2
+    1   tver  50             0         0         0
     """
     import pandas as pd
 

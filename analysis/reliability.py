@@ -265,6 +265,18 @@ def reliability(data: Any, items: Sequence[str], *, scale: str = "custom", rever
 
     ``reverse`` items are turned round within ``bounds`` (default: the observed minimum and
     maximum of all items). ``missing`` is ``"listwise"`` or ``"pairwise"`` (as psych's default).
+    ``ci``: ``"feldt"`` (Feldt's F-based interval, as ``psych::alpha.ci``) or ``"bootstrap"`` (``n_boot``
+    percentile resamples of respondents, ``seed``).
+
+    Examples
+    --------
+    >>> from axiosphere.analysis.example_data import one_factor_groups
+    >>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5}, n=300, seed=1)
+    >>> reliability(data, ["t1", "t2", "t3", "t4"], by="city").to_frame()[["group", "n", "alpha", "omega_total"]].round(2)
+       group    n  alpha  omega_total
+    0    NaN  600   0.83         0.84
+    1  orsha  300   0.80         0.81
+    2   tver  300   0.83         0.84
     """
     if missing not in ("listwise", "pairwise"):
         raise InputError(f"missing must be 'listwise' or 'pairwise', not '{missing}'")
@@ -295,7 +307,28 @@ def _grouped(frame: Any, data: Any, scale: str, by: str | None, missing: str, ci
 def instrument_reliability(data: Any, instrument: Any, *, scales: Sequence[str] | None = None, by: str | None = None,
                            missing: str = "listwise", ci: str = "feldt", options: Mapping[str, str] | None = None,
                            n_boot: int = 1000, seed: int | None = None) -> ReliabilityResult:
-    """Reliability of an instrument's scales (not composites) on raw, directed and reverse-keyed items."""
+    """Reliability of an instrument's scales (not composites) on raw, directed and reverse-keyed items.
+
+    Scales of two items get the inter-item correlation and its Spearman-Brown reliability instead of alpha
+    (Eisinga, te Grotenhuis & Pelzer, 2013); ``options`` are the instrument's analysis choices (e.g. where
+    hedonism belongs).
+
+    Examples
+    --------
+    >>> from axiosphere.instruments import resolve_instrument
+    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> pvq = resolve_instrument("pvq21")
+    >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=200, seed=1)
+    >>> result = instrument_reliability(data, pvq, scales=["universalism", "security"], by="city")
+    >>> result.to_frame()[["scale", "group", "k", "alpha", "spearman_brown"]].round(2)
+              scale  group  k  alpha  spearman_brown
+    0  universalism    NaN  3   0.82             NaN
+    1  universalism  orsha  3   0.77             NaN
+    2  universalism   tver  3   0.85             NaN
+    3      security    NaN  2    NaN            0.75
+    4      security  orsha  2    NaN            0.75
+    5      security   tver  2    NaN            0.74
+    """
     from axiosphere.analysis.scoring import keyed_items
 
     chosen = list(scales or [s for s, v in instrument.scales.items() if not v.is_composite])

@@ -136,6 +136,19 @@ def score(data: Any, instrument: Instrument, *, options: Mapping[str, str] | Non
     Schwartz, S. H. (2003). A proposal for measuring value orientations across nations.
     ESS Questionnaire Development Package, ch. 7. Scoring and centring as in Schwartz,
     "Computing scores for the 10 human values" (ESS documentation).
+
+    Examples
+    --------
+    >>> from axiosphere.instruments import resolve_instrument
+    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> pvq = resolve_instrument("pvq21")
+    >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=100, seed=1)
+    >>> scores = score(data, pvq)  # the PVQ is MRAT-centred: each value relative to the person's mean
+    >>> scores.centred.groupby(data["city"])[["universalism", "power"]].mean().round(2)
+           universalism  power
+    city
+    orsha          0.24  -0.24
+    tver          -0.23   0.29
     """
     import pandas as pd
 

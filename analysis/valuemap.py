@@ -203,6 +203,22 @@ def value_map(data: Any, instrument: Any, *, by: str, links: Sequence[tuple[str,
 
     ``trust`` maps names to score columns of ``data`` (e.g. ``{"social_trust": "social_trust_score"}``) whose
     differences along each link are reported as trust gaps; ``trust_labels`` names them in figures.
+    ``kind`` is the MDS (``"ordinal"``, as SPSS PROXSCAL's default for value data, or ``"metric"``); ``n_perm``
+    data sets with each value's answers shuffled give the Stress-1 baseline; ``n_boot`` resamples give the
+    distances' CIs.
+
+    Examples
+    --------
+    >>> from axiosphere.instruments import resolve_instrument
+    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> pvq = resolve_instrument("pvq21")
+    >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0), "smolensk": (0.0, 0.3)}, n=150, seed=1)
+    >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=20, n_boot=200,
+    ...                    seed=1)
+    >>> result.distances[["a", "b", "distance", "ci_low", "ci_high"]].round(2)
+           a         b  distance  ci_low  ci_high
+    0  orsha      tver      1.23    0.89     1.60
+    1  orsha  smolensk      0.90    0.57     1.29
     """
     import pandas as pd
     from scipy import stats

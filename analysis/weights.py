@@ -103,7 +103,16 @@ def rake(data: Any, margins: Margins | Mapping[str, Margins], *, by: str | None 
     With ``by``, ``margins`` maps each group to its own margins; groups without margins
     keep their (design) weights, scaled to mean 1, and are reported as not raked.
     ``unknown="keep"`` leaves respondents whose category is missing at weight 1 (counted
-    in the diagnostics) instead of raising ``InputError``.
+    in the diagnostics) instead of raising ``InputError``. ``trim`` = (low, high) bounds the weights
+    (relative to mean 1), raking again after each trim.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"city": ["a"] * 4 + ["b"] * 4, "sex": ["m", "f", "f", "f", "m", "m", "m", "f"]})
+    >>> result = rake(data, {"a": {"sex": {"m": 0.5, "f": 0.5}}, "b": {"sex": {"m": 0.5, "f": 0.5}}}, by="city")
+    >>> result.weights.round(3).tolist()
+    [2.0, 0.667, 0.667, 0.667, 0.667, 0.667, 0.667, 2.0]
     """
     import pandas as pd
 

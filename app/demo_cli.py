@@ -61,7 +61,8 @@ def demo(
     format: str = typer.Option("html,pdf", "--format", help="Report formats: html, pdf."),
     force: bool = typer.Option(False, "--force", help="Overwrite a folder that is not an earlier demo."),
 ) -> None:
-    """Create a realistic twin-city study (Orsha and four twins), interview it, analyse it, write the report."""
+    """Create a realistic twin-city study (Orsha and four twins, and a Russian-US network of twelve cities), interview
+    it, analyse it, write the report."""
     from axiosphere.pipeline import run_demo
 
     formats = _formats(format)
@@ -70,7 +71,8 @@ def demo(
     print(f"demo study: {outcome['study']} ({outcome['interviews']} interviews in {out / 'responses.sqlite'})")
     for path in outcome["report"]:
         print(f"report: {path}")
-    print(f"next: axiosphere survey status {out}   |   the commands in the report's appendix reproduce each table")
+    print(f"next: axiosphere survey status {out}   |   axiosphere report {out} --plan {out / 'plan.yaml'}   |   "
+          "the commands in the report's appendix reproduce each table")
 
 
 def report(

@@ -29,7 +29,8 @@ def map_command(
     from axiosphere.analyze_cli import _instrument, _open
     from axiosphere.instruments.errors import InputError
     from axiosphere.pipeline import trust_columns
-    from axiosphere.reports.figures import draw_value_maps, palette
+    from axiosphere.reports.figures import palette
+    from axiosphere.reports.value_map_figures import draw_value_maps
 
     formats = [f.strip() for f in format.split(",") if f.strip()]
     bad = [f for f in formats if f not in ("pdf", "svg", "png")]

@@ -77,6 +77,20 @@ class Study:
         as the interview recorded it (from codes only for a plain data file).
     paradata
         One row per interview and answered question with ``seconds`` on screen (``None`` for files).
+
+    ``data`` is the answers the exclusion policy keeps, ``quality`` the flags of every interview, ``scores(i)``
+    instrument ``i``'s scale scores, ``links`` the twin links and ``options`` the analysis choices.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from axiosphere.instruments import resolve_instrument
+    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.csv"
+    >>> circumplex_answers(resolve_instrument("pvq21"), {"orsha": (0.3, 0.0)}, n=20, seed=1).to_csv(path, index=False)
+    >>> study = open_study(path)
+    >>> round(float(study.scores(study.instrument("pvq21")).centred["universalism"].mean()), 2)
+    0.33
     """
 
     source: Path
@@ -254,8 +268,19 @@ def open_study(path: str | Path, *, instruments: Any = None, links: str | Path |
 
     Examples
     --------
-    >>> study = open_study("my-study")  # doctest: +SKIP
-    >>> study.data.groupby("city").size()  # doctest: +SKIP
+    A study folder (``open_study("my-study")``) brings its cities, links and options; a data file its answers:
+
+    >>> import pathlib, tempfile
+    >>> from axiosphere.instruments import resolve_instrument
+    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.csv"
+    >>> answers = circumplex_answers(resolve_instrument("pvq21"), {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=50, seed=1)
+    >>> answers.to_csv(path, index=False)
+    >>> study = open_study(path)
+    >>> [i.id for i in study.instruments], study.data.groupby("city").size().to_dict()
+    (['pvq21'], {'orsha': 50, 'tver': 50})
+    >>> study.exclusion.note
+    '0 of 100 interviews excluded as flagged by the quality checks (policy from the default policy; --keep-flagged keeps them)'
     """
     from axiosphere.survey.study import load_study
 

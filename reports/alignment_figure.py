@@ -9,8 +9,12 @@ parameters the paper's procedure flags (Asparouhov & Muthén, 2014), so the figu
 
 Example
 -------
->>> from axiosphere.analysis.alignment import alignment  # doctest: +SKIP
->>> figure = alignment_drift(alignment(data, items, by="city"))  # doctest: +SKIP
+>>> from axiosphere.analysis.alignment import alignment
+>>> from axiosphere.analysis.example_data import one_factor_groups
+>>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5, "smolensk": 0.3}, n=300, drift={("tver", "t4"): 0.8}, seed=1)
+>>> figure = alignment_drift(alignment(data, ["t1", "t2", "t3", "t4"], by="city"))
+>>> import matplotlib.pyplot as plt
+>>> plt.close(figure)
 """
 
 from __future__ import annotations
@@ -30,7 +34,18 @@ LIMIT = 5.0  # standard errors at which the colour saturates (|z| = 3.29 is the 
 def drift(result: Any, parameter: str) -> tuple[Any, Any]:
     """Items x cities: each aligned parameter minus the n-weighted average of the cities where it is invariant
     (all cities if it is invariant nowhere), in standard errors of the parameter, and whether it is flagged
-    non-invariant."""
+    non-invariant.
+
+    Examples
+    --------
+    >>> from axiosphere.analysis.alignment import alignment
+    >>> from axiosphere.analysis.example_data import one_factor_groups
+    >>> data = one_factor_groups({"orsha": 0.0, "smolensk": 0.3, "tver": 0.5}, n=300, drift={("tver", "t4"): 0.8}, seed=1)
+    >>> result = alignment(data, ["t1", "t2", "t3", "t4"], by="city")
+    >>> deviation, flagged = drift(result, "intercept")
+    >>> bool(flagged.loc["t4", "tver"]), round(float(deviation.loc["t4", "tver"]))  # t4 drifts in Tver, by 14 SEs
+    (True, 14)
+    """
     flags = result.flags[result.flags["parameter"] == parameter].merge(result.means[["group", "n"]], on="group")
 
     def centre(part: Any) -> float:
@@ -48,7 +63,21 @@ def drift(result: Any, parameter: str) -> tuple[Any, Any]:
 def plot_alignment_drift(result: Any, parameter: str = "intercept", *, ax: Any, names: Mapping[str, str] | None = None,
                          colourbar: bool = True) -> Any:
     """One parameter's heat map (items x cities) on ``ax``: deviation from the invariant cities' average, × where
-    the parameter is approximately non-invariant."""
+    the parameter is approximately non-invariant.
+
+    Examples
+    --------
+    >>> from axiosphere.analysis.alignment import alignment
+    >>> from axiosphere.analysis.example_data import one_factor_groups
+    >>> data = one_factor_groups({"orsha": 0.0, "smolensk": 0.3, "tver": 0.5}, n=300, drift={("tver", "t4"): 0.8}, seed=1)
+    >>> result = alignment(data, ["t1", "t2", "t3", "t4"], by="city")
+    >>> from axiosphere.reports.figures import SINGLE, style
+    >>> with style() as plt:
+    ...     figure, ax = plt.subplots(figsize=(SINGLE, 2.5), layout="constrained")
+    ...     plot_alignment_drift(result, "intercept", ax=ax, names={"tver": "Tver"}) is ax
+    True
+    >>> plt.close(figure)
+    """
     import matplotlib as mpl
     import seaborn as sns
 

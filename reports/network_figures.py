@@ -46,7 +46,7 @@ def plot_bipartite(dyads: Any, *, ax: Any, names: Mapping[str, str] | None = Non
     >>> import pandas as pd
     >>> pairs = pd.DataFrame({"a": ["ru1", "ru1", "ru2", "ru2"], "b": ["us1", "us2", "us1", "us2"],
     ...                       "country_a": "RU", "country_b": "US", "tie": [1, 0, 0, 1],
-    ...                       "value_distance": [0.5, 1.2, 1.4, 0.7], "n_a": [200, 200, 150, 150], "n_b": 180})
+    ...                       "value_distance": [0.5, 1.2, 0.6, 1.4], "n_a": [200, 200, 150, 150], "n_b": 180})
     >>> figure, ax = plt.subplots()
     >>> plot_bipartite(pairs, ax=ax, names={"ru1": "Orsha"}) is ax
     True
@@ -82,7 +82,20 @@ def plot_bipartite(dyads: Any, *, ax: Any, names: Mapping[str, str] | None = Non
 
 
 def bipartite_network(dyads: Any, *, width: float = SINGLE * 1.45, names: Mapping[str, str] | None = None) -> Any:
-    """The two-country network in one panel, as tall as its longer column of cities needs."""
+    """The two-country network in one panel, as tall as its longer column of cities needs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({"a": ["tver", "tver", "kaluga", "kaluga"], "b": ["buffalo", "lawrence"] * 2,
+    ...                       "country_a": "RU", "country_b": "US", "tie": [1, 0, 0, 1],
+    ...                       "value_distance": [0.5, 1.2, 0.6, 1.4], "n_a": [200, 200, 150, 150], "n_b": 180})
+    >>> figure = bipartite_network(pairs, names={"tver": "Tver"})
+    >>> round(float(figure.get_figwidth()), 3), float(figure.get_figheight())
+    (5.075, 2.6)
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(figure)
+    """
     cities = max(dyads["a"].nunique(), dyads["b"].nunique())
     with style() as plt:
         figure, ax = plt.subplots(figsize=(width, max(2.6, 0.16 * min(cities, MAX_LABELS) + 1.4)), layout="constrained")
@@ -130,7 +143,20 @@ def plot_dyads(dyads: Any, outcome: str = "tie", predictor: str = "value_distanc
 
 
 def dyad_plot(dyads: Any, outcome: str = "tie", predictor: str = "value_distance", *, width: float = SINGLE) -> Any:
-    """The dyad plot in one panel."""
+    """The dyad plot in one panel.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({"a": ["tver", "tver", "kaluga", "kaluga"], "b": ["buffalo", "lawrence"] * 2,
+    ...                       "country_a": "RU", "country_b": "US", "tie": [1, 0, 0, 1],
+    ...                       "value_distance": [0.5, 1.2, 0.6, 1.4], "n_a": [200, 200, 150, 150], "n_b": 180})
+    >>> figure = dyad_plot(pairs)
+    >>> figure.axes[0].get_xlabel()
+    'Value distance (Euclidean, MRAT-centred profiles)'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(figure)
+    """
     with style() as plt:
         figure, ax = plt.subplots(figsize=(width, width * 0.75), layout="constrained")
         plot_dyads(dyads, outcome, predictor, ax=ax)
@@ -139,7 +165,18 @@ def dyad_plot(dyads: Any, outcome: str = "tie", predictor: str = "value_distance
 
 def network_figures(dyads: Any, outcome: str, predictor: str, folder: Any, *,
                     names: Mapping[str, str] | None = None) -> list[Any]:
-    """Both figures saved as PDF, SVG and PNG into ``folder``; the network only for a two-country rectangle."""
+    """Both figures saved as PDF, SVG and PNG into ``folder``; the network only for a two-country rectangle.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({"a": ["tver", "tver", "kaluga", "kaluga"], "b": ["buffalo", "lawrence"] * 2,
+    ...                       "country_a": "RU", "country_b": "US", "tie": [1, 0, 0, 1],
+    ...                       "value_distance": [0.5, 1.2, 0.6, 1.4], "n_a": [200, 200, 150, 150], "n_b": 180})
+    >>> import pathlib, tempfile
+    >>> sorted(p.name for p in network_figures(pairs, "tie", "value_distance", pathlib.Path(tempfile.mkdtemp())))
+    ['dyads.pdf', 'dyads.png', 'dyads.svg', 'network.pdf', 'network.png', 'network.svg']
+    """
     from axiosphere.reports.figures import save
 
     written = save(dyad_plot(dyads, outcome, predictor), folder, "dyads")

@@ -34,5 +34,9 @@ def network_entry(entry: Any) -> dict[str, Any]:
                   "as independent, which they are not.", ["b", "SE", "z", "p (QAP)", "p (classical)"])
     caption = ("Value distance of every pair of cities, twinned (top) and not (bottom), with the fitted probability "
                "of a twin link.")
+    countries = list(dict.fromkeys([*dyads["country_a"], *dyads["country_b"]]))
+    network_caption = (f"The twin links between the {' and '.join(map(str, countries))} cities, coloured by the pair's "
+                       "value distance (dotted: dormant); disc size: respondents.")
     return {"title": "The twin network as pairs of cities", "text": text, "table": table, "caption": caption,
-            "notes": list(entry.dyads.notes)}
+            "network_caption": network_caption,
+            "notes": [note[0].upper() + note[1:] + ("" if note.endswith(".") else ".") for note in entry.dyads.notes]}

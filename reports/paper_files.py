@@ -20,8 +20,25 @@ if TYPE_CHECKING:
 
 
 def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
-    """Every report table as CSV, LaTeX (booktabs) and Word (.docx), and every figure as PDF, SVG and PNG."""
+    """Every report table as CSV, LaTeX (booktabs) and Word (.docx), and every figure as PDF, SVG and PNG.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from axiosphere.analysis.example_data import value_survey
+    >>> from axiosphere.pipeline import analyse_study
+    >>> from axiosphere.study import open_study
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> value_survey(n=60)[0].to_csv(folder / "answers.csv", index=False)
+    >>> results = analyse_study(open_study(folder / "answers.csv"), permutations=5)
+    >>> written = export_tables(results, folder / "tables")
+    >>> sorted({p.suffix for p in written})
+    ['.csv', '.docx', '.pdf', '.png', '.svg', '.tex']
+    >>> (folder / "tables" / "reliability_pvq21.tex").is_file()
+    True
+    """
     from axiosphere.reports import figures
+    from axiosphere.reports import value_map_figures as value_maps
     from axiosphere.reports.alignment_figure import alignment_drift
     from axiosphere.reports.link_effects import link_effects
 
@@ -45,7 +62,7 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
         written.append(table.to_docx(folder / f"{table.name}.docx", dated=report_date(results.data)))
     names = {c: results.study.city_name(c) for c in results.study.cities}
     colours = figures.palette(list(results.study.cities))
-    if results.comparison is not None:
+    if results.comparison is not None and len(results.comparison.pairs):
         written.extend(figures.save(link_effects(results.comparison, results.comparison_labels, names=names,
                                                          colours=colours), folder / "figures", "link_effects"))
     for entry in results.alignment:
@@ -58,7 +75,7 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
                                        names=names))
     if results.valuemap is not None:
         links = [(r.a, r.b) for r in results.valuemap.distances.itertuples()]
-        for paths in figures.draw_value_maps(results.valuemap, folder / "figures", links=links,
+        for paths in value_maps.draw_value_maps(results.valuemap, folder / "figures", links=links,
                                              hubs=results.study.hubs(), names=names, colours=colours).values():
             written.extend(paths)
     return written

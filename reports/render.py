@@ -7,7 +7,6 @@ only when its adjusted p is below .05, and means are called comparable only wher
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from axiosphere.reports.alignment_tables import alignment_entry
 from axiosphere.reports.apa import bounded, number, p_value
+from axiosphere.reports.embed import embed
 from axiosphere.reports.references import REFERENCES
 from axiosphere.reports.tables import (
     Table, comparison_table, descriptives_table, html_text, invariance_table, latent_means_table, omnibus_table,
@@ -27,17 +27,6 @@ if TYPE_CHECKING:
 
 
 
-def _svg(figure: Any) -> str:
-    from axiosphere.reports.figures import style
-
-    buffer = io.StringIO()
-    with style() as plt:
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(figure)
-    text = buffer.getvalue()
-    return text[text.index("<svg"):]
-
-
 def _version(name: str) -> str:
     try:
         return metadata.version(name)
@@ -45,9 +34,18 @@ def _version(name: str) -> str:
         return "not installed"
 
 
+def _hubs(hubs: list[str]) -> str:
+    if not hubs:
+        return "."
+    if len(hubs) == 1:
+        return f"; {hubs[0]} is the hub."
+    return f"; the hubs (cities with more than one twin) are {', '.join(hubs[:-1])} and {hubs[-1]}."
+
+
 def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]:
     """Everything the template shows, with the sentences that interpret the numbers (figures only with ``draw``)."""
     from axiosphere.reports import figures
+    from axiosphere.reports import value_map_figures as value_maps
     from axiosphere.reports.link_effects import link_effects
 
     study, data = results.study, results.data
@@ -57,19 +55,20 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
     cities = [[c.display_name("en"), c.country, c.language, str(int((data["city"] == c.id).sum())),
                ", ".join(study.city_name(t) for t in study.twins(c.id))] for c in study.cities.values()
               if (data["city"] == c.id).any()]
-    started = data["started"].min(), data["ended"].max()
     dated = report_date(data)
     context: dict[str, Any] = {
         "title": study.title, "version": _version("axiosphere"), "generated": dated.strftime("%Y-%m-%d"),
         "dated_iso": dated.isoformat(timespec="seconds"),
-        "summary": f"{len(data)} complete interviews in {data['city'].nunique()} cities, "
-                   f"{started[0]:%d %B %Y} to {started[1]:%d %B %Y}, by {data['interviewer'].nunique()} interviewers.",
+        "summary": _summary(data),
         "sections": [("study", "The study"), ("quality", "Sample and data quality"), ("reliability", "Reliability"),
                      ("invariance", "Measurement invariance"), ("comparisons", "Comparisons"), ("maps", "Value maps"),
                      ("methods", "Methods"), ("appendix", "Reproducibility")],
         "study_text": f"The study '{study.id}' asks {', '.join(i.id for i in study.instruments)} in {len(study.cities)} cities "
                       f"linked by {len(study.links)} twinning ties"
-                      + (f"; {', '.join(study.city_name(h) for h in study.hubs())} is the hub." if study.hubs() else "."),
+                      + _hubs([study.city_name(h) for h in study.hubs()])
+                      + (f" This report's plan ({Path(results.plan.file or 'plan').name}) analyses {len(results.plan.cities)} of them "
+                         "city by city" + ("; the twin-network section pairs the cities of the whole study."
+                                           if results.network is not None else ".") if results.plan.cities else ""),
         "cities_table": Table("cities", "Cities, interview languages and interviews", ["City", "Country", "Language", "n", "Twinned with"], cities),
         "instruments_table": Table("instruments", "Instruments", ["Instrument", "Version", "Citation"],
                                    [[i.id, i.version, i.citation[:160] + ("…" if len(i.citation) > 160 else "")] for i in study.instruments]),
@@ -104,14 +103,14 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
         from axiosphere.reports.alignment_figure import alignment_drift
 
         for item, entry in zip(context["alignment"], results.alignment):
-            item["figure"] = _svg(alignment_drift(entry.result, names=names))
+            item["figure"] = embed(alignment_drift(entry.result, names=names))
     if results.comparison is not None:
         context["comparison_table"] = comparison_table(results.comparison, results.comparison_labels, study.city_name)
         context["descriptives_table"] = descriptives_table(results.comparison, results.comparison_labels, study.city_name)
         context["omnibus_table"] = omnibus_table(results.comparison, results.comparison_labels)
         context["comparison_texts"] = _comparison_texts(results)
-        if draw:
-            context["figures"]["link_effects"] = _svg(link_effects(results.comparison, results.comparison_labels,
+        if draw and len(results.comparison.pairs):  # a data file without twin links has no pairs to draw
+            context["figures"]["link_effects"] = embed(link_effects(results.comparison, results.comparison_labels,
                                                                            names=names, colours=colours))
     else:
         notices.setdefault("comparisons", "Comparisons could not be computed.")
@@ -119,12 +118,12 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
         vm = results.valuemap
         links = [(r.a, r.b) for r in vm.distances.itertuples()]
         if draw:
-            context["figures"].update({"value_circle": _svg(figures.value_circle(vm, names=names)), "value_profiles":
-                                       _svg(figures.value_profiles(vm, names=names, colours=colours))})
+            context["figures"].update({"value_circle": embed(value_maps.value_circle(vm, names=names)), "value_profiles":
+                                       embed(value_maps.value_profiles(vm, names=names, colours=colours))})
             if len(vm.positions) and vm.axes:
-                context["figures"]["twin_map"] = _svg(figures.twin_map(vm, links, names=names, colours=colours))
+                context["figures"]["twin_map"] = embed(value_maps.twin_map(vm, links, names=names, colours=colours))
         if draw and len(vm.distances):
-            context["figures"]["twin_network"] = _svg(figures.twin_network(vm, study.hubs(), names=names,
+            context["figures"]["twin_network"] = embed(value_maps.twin_network(vm, study.hubs(), names=names,
                                                                                      colours=colours))
         mapped = study.instrument(results.valuemap_instrument)
         source = mapped.circumplex.baseline_source if mapped.circumplex and mapped.circumplex.baseline_source else "none declared"
@@ -149,9 +148,11 @@ def build_context(results: StudyResults, *, draw: bool = True) -> dict[str, Any]
         context["network"] = network_entry(results.network)
         context["network_table"] = context["network"]["table"]
         if draw:
-            from axiosphere.reports.network_figures import dyad_plot
+            from axiosphere.reports.network_figures import bipartite_network, dyad_plot
 
-            context["figures"]["dyads"] = _svg(dyad_plot(results.network.dyads.frame))
+            context["figures"]["dyads"] = embed(dyad_plot(results.network.dyads.frame))
+            if results.network.dyads.pairs == "cross-country":
+                context["figures"]["network"] = embed(bipartite_network(results.network.dyads.frame, names=names))
     context["methods"] = _methods(results)
     context["commands"] = reproduce_commands(results)
     context["appendix_table"] = Table("appendix", "Reproducibility", ["Item", "Value"], [
@@ -209,6 +210,17 @@ def weights_table(study: Any) -> tuple[Table | None, str]:
                  "Kish's design effect and effective n; cities without margins keep weight 1. The analyses in this "
                  "report are unweighted; the weights are for descriptive estimates (analyze compare --weights).",
                  ["n"]), ""
+
+
+def _summary(data: Any) -> str:
+    """How many interviews in how many cities, and (from a response store) when and by how many interviewers: a
+    data file may record neither."""
+    text = f"{len(data)} complete interviews in {data['city'].nunique()} cities"
+    if {"started", "ended"} <= set(data.columns) and data["started"].notna().any():
+        text += f", {data['started'].min():%d %B %Y} to {data['ended'].max():%d %B %Y}"
+    if "interviewer" in data.columns and data["interviewer"].notna().any():
+        text += f", by {data['interviewer'].nunique()} interviewers"
+    return text + "."
 
 
 def report_date(data: Any) -> datetime:
@@ -381,7 +393,8 @@ def render_report(results: StudyResults, folder: str | Path, *, formats: tuple[s
     environment = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                               autoescape=select_autoescape(["html", "j2"]))
     environment.filters["stat"] = html_text
-    html = environment.get_template("report.html.j2").render(**build_context(results))
+    template, context = environment.get_template("report.html.j2"), build_context(results)
+    html = template.render(**context)
     written = []
     if "html" in formats or "pdf" in formats:
         path = folder / "report.html"
@@ -391,6 +404,6 @@ def render_report(results: StudyResults, folder: str | Path, *, formats: tuple[s
         from weasyprint import HTML
 
         pdf = folder / "report.pdf"
-        HTML(string=html, base_url=str(folder)).write_pdf(pdf)
+        HTML(string=template.render(**context, printed=True), base_url=str(folder)).write_pdf(pdf)
         written.append(pdf)
     return written

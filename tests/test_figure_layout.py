@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 
 from axiosphere.analysis.valuemap import value_map  # noqa: E402
 from axiosphere.reports import figures  # noqa: E402
+from axiosphere.reports import value_map_figures as value_maps  # noqa: E402
 from value_data import PVQ, circumplex_answers  # noqa: E402
 
 NAMES = ["Orsha", "Smolensk", "Tver", "Mińsk Mazowiecki", "Bondeno", "Kėdainiai", "Nowy Dwór Gdański",
@@ -55,10 +56,10 @@ def _overlaps(figure):
 
 def _figures(result, links, names, width):
     colours = figures.palette(names)
-    return {"value_circle": figures.value_circle(result, width=width, names=names),
-            "value_profiles": figures.value_profiles(result, width=width, names=names, colours=colours),
-            "twin_map": figures.twin_map(result, links, width=width, names=names, colours=colours),
-            "twin_network": figures.twin_network(result, [links[0][0]], width=width, names=names, colours=colours)}
+    return {"value_circle": value_maps.value_circle(result, width=width, names=names),
+            "value_profiles": value_maps.value_profiles(result, width=width, names=names, colours=colours),
+            "twin_map": value_maps.twin_map(result, links, width=width, names=names, colours=colours),
+            "twin_network": value_maps.twin_network(result, [links[0][0]], width=width, names=names, colours=colours)}
 
 
 @pytest.mark.parametrize("width", [figures.SINGLE, figures.DOUBLE])
@@ -110,6 +111,6 @@ def test_no_two_cities_share_colour_and_marker_among_twenty():
 
 def test_colour_bars_are_vectors(crowded, tmp_path):
     result, links, names = crowded
-    figure = figures.twin_map(result, links, names=names)
+    figure = value_maps.twin_map(result, links, names=names)
     path = figures.save(figure, tmp_path, "map", ["svg"])[0]
     assert "<image" not in path.read_text(encoding="utf-8"), "no raster inside the SVG"

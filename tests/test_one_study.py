@@ -215,3 +215,15 @@ def test_methods_text_follows_the_settings_and_the_results(custom_study, tmp_pat
     assert "MRAT" in methods and "town-aims" in methods
     assert context["hierarchy_table"].rows, "the hierarchy correlations announced are shown"
     assert "p adjusted (fdr_bh) across the scales tested within each link" in context["comparison_table"].note
+
+
+def test_the_report_of_a_plain_data_file_without_links_or_paradata(tmp_path):
+    """A data file records no fieldwork dates, interviewers or twin links: the report says what it has."""
+    from axiosphere.analysis.example_data import value_survey
+
+    value_survey(n=60)[0].to_csv(tmp_path / "answers.csv", index=False)
+    done = run_cli("report", str(tmp_path / "answers.csv"), "--out", str(tmp_path / "report"), "--format", "html",
+                   "--tables", "--permutations", "5")
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    assert "180 complete interviews in 3 cities." in html and "Twin-link differences" not in html

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from axiosphere.analysis.valuemap import mds, procrustes_onto, rthor, value_map
-from axiosphere.reports.figures import draw_value_maps, save, twin_map
+from axiosphere.reports.figures import save
+from axiosphere.reports.value_map_figures import draw_value_maps, twin_map
 from value_data import PVQ, circumplex_answers
 
 CITIES = {"orsha": (0.0, 0.5), "tver": (0.4, 0.0), "bondeno": (-0.3, -0.3), "smolensk": (0.2, 0.3)}
@@ -130,9 +131,8 @@ def test_axes_level_plots_draw_on_the_given_ax_with_text_of_at_least_7_pt_at_col
     import matplotlib
     from matplotlib.text import Text
 
-    from axiosphere.reports.figures import (
-        SINGLE, plot_twin_map, style, twin_network, value_circle, value_profiles,
-    )
+    from axiosphere.reports.figures import SINGLE, style
+    from axiosphere.reports.value_map_figures import plot_twin_map, twin_network, value_circle, value_profiles
 
     before = dict(matplotlib.rcParams)
     with style() as plt:

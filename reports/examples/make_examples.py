@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 from axiosphere.pipeline import analyse_study, run_demo
-from axiosphere.reports.figures import draw_value_maps, palette, save
+from axiosphere.reports.figures import palette, save
+from axiosphere.reports.value_map_figures import draw_value_maps
 from axiosphere.reports.link_effects import link_effects
 
 HERE = Path(__file__).parent

@@ -1,0 +1,93 @@
+"""Small synthetic data sets for examples and tutorials (as seaborn's and pingouin's example data, but drawn, so
+that nothing is downloaded and every number in an example can be reproduced from its seed).
+
+Example
+-------
+>>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5}, n=100, seed=1)
+>>> data.groupby("city").size().to_dict(), list(data.columns)
+({'orsha': 100, 'tver': 100}, ['city', 't1', 't2', 't3', 't4'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from axiosphere.instruments.errors import InputError
+
+
+def one_factor_groups(groups: Mapping[str, float], *, n: int = 200, loadings: Sequence[float] = (0.8, 0.7, 0.6, 0.5),
+                      drift: Mapping[tuple[str, str], float] | None = None, seed: int = 0) -> Any:
+    """Answers of ``n`` respondents a group to items ``t1``, ``t2``, ... driven by one factor.
+
+    Each group's factor has the mean given in ``groups`` and variance 1; item k is
+    ``4 + loadings[k] * factor + noise`` (noise SD 0.6), plus ``drift[(group, item)]`` where given: an intercept
+    that differs in one group, as a non-invariant item.
+
+    Parameters
+    ----------
+    groups
+        {group: factor mean}.
+    n
+        Respondents a group.
+    loadings
+        One loading an item (the number of items).
+    drift
+        {(group, item): shift of that item's intercept in that group}.
+    seed
+        Seed of the draws.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``city`` and one column an item.
+
+    Examples
+    --------
+    >>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5}, n=2000, drift={("tver", "t4"): 1.0}, seed=2)
+    >>> means = data.groupby("city")[["t1", "t4"]].mean().round(1)
+    >>> means.loc["tver"].tolist()  # t1 moves with the factor (0.8 x 0.5); t4 by 0.5 x 0.5 and its drift
+    [4.4, 5.2]
+    """
+    import pandas as pd
+
+    if not groups or n < 1 or not loadings:
+        raise InputError("example data need at least one group, one respondent and one item")
+    items = [f"t{k + 1}" for k in range(len(loadings))]
+    unknown = [key for key in (drift or {}) if key[0] not in groups or key[1] not in items]
+    if unknown:
+        raise InputError(f"drift names a group or item the data do not have: {unknown[0]}")
+    rng = np.random.default_rng(seed)
+    frames = []
+    for group, mean in groups.items():
+        factor = mean + rng.normal(size=(n, 1))
+        values = 4.0 + factor * np.asarray(loadings) + rng.normal(0, 0.6, size=(n, len(items)))
+        frame = pd.DataFrame(values, columns=items)
+        for (where, item), shift in (drift or {}).items():
+            if where == group:
+                frame[item] += shift
+        frames.append(frame.assign(city=group)[["city", *items]])
+    return pd.concat(frames, ignore_index=True)
+
+
+def value_survey(cities: Mapping[str, tuple[float, float]] | None = None, *, n: int = 150,
+                 seed: int = 1) -> tuple[Any, Any]:
+    """Answers of ``n`` respondents a city to the bundled PVQ-21, with its circular value structure, and the
+    instrument: each city leans towards a point ``(x, y)`` of the value circle's plane (x > 0: towards its first
+    value, universalism; y > 0: a quarter turn on). Default: Orsha towards universalism, Tver away from it,
+    Smolensk a quarter turn on.
+
+    Examples
+    --------
+    >>> data, pvq = value_survey(n=50)
+    >>> data.groupby("city").size().to_dict(), pvq.id
+    ({'orsha': 50, 'smolensk': 50, 'tver': 50}, 'pvq21')
+    """
+    from axiosphere.instruments import resolve_instrument
+    from axiosphere.survey.simulate import circumplex_answers
+
+    pvq = resolve_instrument("pvq21")
+    leans = dict(cities or {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0), "smolensk": (0.0, 0.3)})
+    return circumplex_answers(pvq, leans, n=n, seed=seed), pvq
