@@ -265,9 +265,13 @@ def compare(
 def quality(
     data: Path = DATA, instrument: Optional[str] = INSTRUMENT,
     by: Optional[str] = typer.Option(None, "--by", help="Summarise per group of this column."),
-    straightline_min: Optional[int] = typer.Option(None, "--straightline-min", help="Identical answers that flag straight-lining."),
-    max_missing: Optional[int] = typer.Option(None, "--max-missing", help="More missing answers than this are flagged."),
-    min_seconds: Optional[float] = typer.Option(None, "--min-seconds", help="Seconds per question below which is speeding."),
+    straightline_min: Optional[int] = typer.Option(None, "--straightline-min", help="This many identical answers to "
+                                                   "the rating items flag straight-lining (default: the instrument's "
+                                                   "convention, e.g. the ESS's 16 of the PVQ's 21)."),
+    max_missing: Optional[int] = typer.Option(None, "--max-missing", help="More missing answers than this flag an "
+                                              "interview (default: the instrument's convention, e.g. the ESS's 5)."),
+    min_seconds: Optional[float] = typer.Option(None, "--min-seconds", help="A median under this many seconds a "
+                                                "question is speeding (from the per-answer timings; default 2)."),
     plan: Optional[Path] = PLAN,
     json: bool = JSON,
 ) -> None:

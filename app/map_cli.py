@@ -20,7 +20,7 @@ def map_command(
     format: str = typer.Option("pdf,svg,png", "--format", help="Comma-separated: pdf, svg, png."),
     kind: str = typer.Option("ordinal", "--mds", help="MDS kind: ordinal (default; distances need only follow the order of the values' dissimilarities, Kruskal's Stress-1) or ratio (distances proportional to them)."),
     permutations: int = typer.Option(100, "--permutations", help="Data sets with each value's answers shuffled across respondents (no structure left): their Stress-1 is the baseline the observed Stress-1 is judged against."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the permutations and bootstrap."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the permutations (the Stress-1 baseline) and of the bootstrap (1,000 resamples of respondents for each link distance's 95% CI)."),
     exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
     json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from axiosphere.analyze_cli import EXCLUDE, JSON, PLAN, _emit, _note, _open, _split, _stated, _table, analyze_app
+from axiosphere.analyze_cli import EXCLUDE, JSON, _emit, _note, _open, _split, _stated, _table, analyze_app
 
 PAIRS = typer.Option("linked", "--pairs", help="Which pairs of cities: linked (the twin links), cross-country (every "
                                                "pair from two countries, for QAP), or all (every pair).")
@@ -25,7 +25,9 @@ def dyads(
     bootstrap: int = typer.Option(200, "--bootstrap", help="Resamples of respondents within each city for the "
                                                            "standard error of each value distance."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap (the same seed gives the same table)."),
-    exclude_flagged: Optional[bool] = EXCLUDE, plan: Optional[Path] = PLAN,
+    exclude_flagged: Optional[bool] = EXCLUDE,
+    plan: Optional[Path] = typer.Option(None, "--plan", help="A report plan: its exclusion rules apply; its cities do "
+                                        "not (the network pairs every city of the study, as in the report)."),
     json: bool = JSON,
 ) -> None:
     """One row a pair of cities: the tie and its activity, value distance (with bootstrap SE), trust gaps,

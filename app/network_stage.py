@@ -19,10 +19,12 @@ NETWORK_REPS = 1000  # permutations in the report (the command line's default is
 
 @dataclass(frozen=True)
 class NetworkEntry:
-    """The dyad table and the QAP logit of the tie on value distance."""
+    """The dyad table, the QAP logit of the tie on value distance, and (when every link says how active it is) the
+    QAP least squares of activity on value distance."""
 
     dyads: Any  # analysis.dyads.DyadTable
     fit: Any  # analysis.qap.QapResult
+    activity: Any = None  # analysis.qap.QapResult or None
 
 
 def network_inputs(study: Any) -> tuple[Any, list[str], dict[str, str], Any]:
@@ -81,6 +83,10 @@ def network_stage(study: Any, *, seed: int = 0) -> NetworkEntry:
         raise InputError(f"the {len(dyads.frame)} pairs of cities are all {'twinned' if ties else 'untwinned'}: "
                          "nothing to compare")
     two = dyads.pairs == "cross-country"
-    fit = qap_regression(dyads.frame, "tie", ["value_distance"], method="dsp",
-                         permute="rows-columns" if two else "joint", reps=NETWORK_REPS, seed=seed)
-    return NetworkEntry(dyads, fit)
+    scheme = {"method": "dsp", "permute": "rows-columns" if two else "joint", "reps": NETWORK_REPS, "seed": seed}
+    fit = qap_regression(dyads.frame, "tie", ["value_distance"], **scheme)
+    # Does a tie's activity grow with closeness? Only when every link gives its contacts (or is dormant): a link
+    # of unknown activity would otherwise count as none.
+    known = dyads.frame.loc[dyads.frame["tie"] == 1, "activity"].notna().all()
+    activity = qap_regression(dyads.frame, "activity", ["value_distance"], model="ols", **scheme) if known else None
+    return NetworkEntry(dyads, fit, activity)

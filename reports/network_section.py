@@ -9,6 +9,20 @@ from axiosphere.reports.apa import number, p_value
 from axiosphere.reports.tables import Table
 
 
+def _activity(fit: Any) -> str:
+    """The sentence on whether a tie's activity (contacts a year; 0 for a dormant tie and for no tie) falls with value
+    distance, or why there is none."""
+    if fit is None:
+        return (" Whether a tie's activity grows with closeness is not tested: not every link gives its contacts a year "
+                "(contacts_per_year, or active: false) in the study's links.")
+    row = fit.table.set_index("term").loc["value_distance"]
+    trend = "fell" if row["estimate"] < 0 else "rose"
+    verdict = (f"activity {trend} reliably with value distance" if row["p_permutation"] < 0.05
+               else "activity did not change reliably with value distance")
+    return (f" Across the same pairs, {verdict} (contacts a year, 0 for dormant ties and untwinned pairs; least "
+            f"squares b = {number(row['estimate'])}, QAP p = {p_value(row['p_permutation'])}).")
+
+
 def network_entry(entry: Any) -> dict[str, Any]:
     """Title, text and table of the report's network part (``network_stage.NetworkEntry``)."""
     dyads, fit = entry.dyads.frame, entry.fit
@@ -24,7 +38,8 @@ def network_entry(entry: Any) -> dict[str, Any]:
             f"(b = {number(row['estimate'])}, QAP p = {p_value(row['p_permutation'])}, {fit.reps} permutations, {scheme}; "
             "double semi-partialling), twinned cities were "
             + (f"reliably {direction} in values than other pairs." if reliable else
-               "not reliably closer or further apart in values than other pairs."))
+               "not reliably closer or further apart in values than other pairs.")
+            + _activity(entry.activity))
     table = Table("network_qap", "Logit of twinning on value distance, pairs of cities",
                   ["Term", "b", "SE", "z", "p (QAP)", "p (classical)"],
                   [[r.term.replace("_", " ").capitalize(), number(r.estimate), number(r.se), number(r.statistic),

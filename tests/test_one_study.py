@@ -116,7 +116,7 @@ def test_one_policy_gives_the_same_numbers_in_cli_api_and_report(custom_study, t
     from axiosphere.analysis.reliability import instrument_reliability
     from axiosphere.pipeline import analyse_study
     from axiosphere.instruments.output import to_plain
-    from axiosphere.reports.render import reproduce_commands
+    from axiosphere.reports.reproduce import reproduce_commands
 
     results = analyse_study(custom_study, seed=1, permutations=10)
     study = open_study(custom_study)
