@@ -91,3 +91,35 @@ def value_survey(cities: Mapping[str, tuple[float, float]] | None = None, *, n: 
     pvq = resolve_instrument("pvq21")
     leans = dict(cities or {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0), "smolensk": (0.0, 0.3)})
     return circumplex_answers(pvq, leans, n=n, seed=seed), pvq
+
+
+def value_map_result(*, n: int = 100, seed: int = 1) -> Any:
+    """The value maps of :func:`value_survey`'s three cities, Orsha twinned with Tver and Smolensk (few permutations
+    and resamples: for examples of the figures, not for inference).
+
+    Examples
+    --------
+    >>> value_map_result().distances[["a", "b"]].values.tolist()
+    [['orsha', 'tver'], ['orsha', 'smolensk']]
+    """
+    from axiosphere.analysis.valuemap import value_map
+
+    data, pvq = value_survey(n=n, seed=seed)
+    return value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=5, n_boot=50,
+                     seed=seed)
+
+
+def twin_dyads() -> Any:
+    """Four pairs of two Russian and two US cities, two of them twinned, as :func:`~axiosphere.analysis.dyads.dyad_table`
+    makes them (the columns the network figures read).
+
+    Examples
+    --------
+    >>> twin_dyads()[["a", "b", "tie"]].values.tolist()
+    [['tver', 'buffalo', 1], ['tver', 'lawrence', 0], ['kaluga', 'buffalo', 0], ['kaluga', 'lawrence', 1]]
+    """
+    import pandas as pd
+
+    return pd.DataFrame({"a": ["tver", "tver", "kaluga", "kaluga"], "b": ["buffalo", "lawrence"] * 2,
+                         "country_a": "RU", "country_b": "US", "tie": [1, 0, 0, 1],
+                         "value_distance": [0.5, 1.2, 0.6, 1.4], "n_a": [200, 200, 150, 150], "n_b": 180})

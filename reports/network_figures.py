@@ -43,12 +43,10 @@ def plot_bipartite(dyads: Any, *, ax: Any, names: Mapping[str, str] | None = Non
     Examples
     --------
     >>> import matplotlib.pyplot as plt
-    >>> import pandas as pd
-    >>> pairs = pd.DataFrame({"a": ["ru1", "ru1", "ru2", "ru2"], "b": ["us1", "us2", "us1", "us2"],
-    ...                       "country_a": "RU", "country_b": "US", "tie": [1, 0, 0, 1],
-    ...                       "value_distance": [0.5, 1.2, 0.6, 1.4], "n_a": [200, 200, 150, 150], "n_b": 180})
+    >>> from axiosphere.analysis.example_data import twin_dyads
+    >>> pairs = twin_dyads()  # one row a pair: a, b, their countries, tie, value_distance, n_a, n_b
     >>> figure, ax = plt.subplots()
-    >>> plot_bipartite(pairs, ax=ax, names={"ru1": "Orsha"}) is ax
+    >>> plot_bipartite(pairs, ax=ax, names={"tver": "Tver"}) is ax
     True
     >>> plt.close(figure)
     """
@@ -86,10 +84,8 @@ def bipartite_network(dyads: Any, *, width: float = SINGLE * 1.45, names: Mappin
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> pairs = pd.DataFrame({"a": ["tver", "tver", "kaluga", "kaluga"], "b": ["buffalo", "lawrence"] * 2,
-    ...                       "country_a": "RU", "country_b": "US", "tie": [1, 0, 0, 1],
-    ...                       "value_distance": [0.5, 1.2, 0.6, 1.4], "n_a": [200, 200, 150, 150], "n_b": 180})
+    >>> from axiosphere.analysis.example_data import twin_dyads
+    >>> pairs = twin_dyads()  # two Russian and two US cities: a, b, tie, value_distance, n_a, n_b, countries
     >>> figure = bipartite_network(pairs, names={"tver": "Tver"})
     >>> round(float(figure.get_figwidth()), 3), float(figure.get_figheight())
     (5.075, 2.6)
@@ -147,10 +143,8 @@ def dyad_plot(dyads: Any, outcome: str = "tie", predictor: str = "value_distance
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> pairs = pd.DataFrame({"a": ["tver", "tver", "kaluga", "kaluga"], "b": ["buffalo", "lawrence"] * 2,
-    ...                       "country_a": "RU", "country_b": "US", "tie": [1, 0, 0, 1],
-    ...                       "value_distance": [0.5, 1.2, 0.6, 1.4], "n_a": [200, 200, 150, 150], "n_b": 180})
+    >>> from axiosphere.analysis.example_data import twin_dyads
+    >>> pairs = twin_dyads()  # two Russian and two US cities: a, b, tie, value_distance, n_a, n_b, countries
     >>> figure = dyad_plot(pairs)
     >>> figure.axes[0].get_xlabel()
     'Value distance (Euclidean, MRAT-centred profiles)'
@@ -169,10 +163,8 @@ def network_figures(dyads: Any, outcome: str, predictor: str, folder: Any, *,
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> pairs = pd.DataFrame({"a": ["tver", "tver", "kaluga", "kaluga"], "b": ["buffalo", "lawrence"] * 2,
-    ...                       "country_a": "RU", "country_b": "US", "tie": [1, 0, 0, 1],
-    ...                       "value_distance": [0.5, 1.2, 0.6, 1.4], "n_a": [200, 200, 150, 150], "n_b": 180})
+    >>> from axiosphere.analysis.example_data import twin_dyads
+    >>> pairs = twin_dyads()  # two Russian and two US cities: a, b, tie, value_distance, n_a, n_b, countries
     >>> import pathlib, tempfile
     >>> sorted(p.name for p in network_figures(pairs, "tie", "value_distance", pathlib.Path(tempfile.mkdtemp())))
     ['dyads.pdf', 'dyads.png', 'dyads.svg', 'network.pdf', 'network.png', 'network.svg']

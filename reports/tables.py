@@ -19,7 +19,8 @@ _MINUS = re.compile(r"(?<![\w.])-(?=[\d.])")
 _OPERATOR = re.compile(r"( ?)(<|=|>|≤|≥) (?=[\d.−])")
 _BRACKET = re.compile(r"\[[^\]]*\]")
 # Statistics in running text that must not break across lines: "p < .001", "t(182.3) = 2.45", "[.12, .34]".
-_STATISTIC = re.compile(r"(?:\w+(?:\([\d.]+\))?\u00a0)?[<=>≤≥]\u00a0[−\d.]+|\[[^\]]*\]")
+# A statistic with its sign ("p < .001"), an interval, or a pair of numbers ("R² .48/.85"): no line break inside.
+_STATISTIC = re.compile(r"(?:\w+(?:\([\d.]+\))?\u00a0)?[<=>≤≥]\u00a0[−\d.]+|\[[^\]]*\]|[−\d]*\.\d+/[−\d]*\.\d+")
 
 
 def display(text: str) -> str:
@@ -45,7 +46,11 @@ def decimal_split(text: str) -> tuple[str, str, str]:
 
 def html_text(text: str) -> Any:
     """``display`` for HTML: escaped, each statistic in a span that does not wrap (WeasyPrint breaks lines inside
-    "< .001" despite no-break spaces)."""
+    "< .001" despite no-break spaces).
+
+    >>> str(html_text("loadings/intercepts .48/.85"))
+    'loadings/intercepts <span class="nb">.48/.85</span>'
+    """
     from markupsafe import Markup, escape
 
     shown = display(text)

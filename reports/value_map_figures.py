@@ -35,10 +35,8 @@ def plot_value_circle(result: Any, group: str = "pooled", *, ax: Any, names: Map
 
     Examples
     --------
-    >>> from axiosphere.analysis.example_data import value_survey
-    >>> from axiosphere.analysis.valuemap import value_map
-    >>> data, pvq = value_survey(n=100)
-    >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=5, n_boot=50)
+    >>> from axiosphere.analysis.example_data import value_map_result
+    >>> result = value_map_result()  # Orsha, Tver and Smolensk; Orsha twinned with the other two
     >>> with style() as plt:
     ...     figure, ax = plt.subplots(figsize=(SINGLE, SINGLE))
     ...     plot_value_circle(result, "orsha", ax=ax) is ax
@@ -88,10 +86,8 @@ def value_circle(result: Any, *, width: float = DOUBLE, names: Mapping[str, str]
 
     Examples
     --------
-    >>> from axiosphere.analysis.example_data import value_survey
-    >>> from axiosphere.analysis.valuemap import value_map
-    >>> data, pvq = value_survey(n=100)
-    >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=5, n_boot=50)
+    >>> from axiosphere.analysis.example_data import value_map_result
+    >>> result = value_map_result()  # Orsha, Tver and Smolensk; Orsha twinned with the other two
     >>> figure = value_circle(result)
     >>> len([ax for ax in figure.axes if ax.has_data()]), float(figure.get_figwidth())  # pooled and three cities
     (4, 7.1)
@@ -121,10 +117,8 @@ def plot_value_profiles(result: Any, *, ax: Any, groups: Sequence[str] | None = 
 
     Examples
     --------
-    >>> from axiosphere.analysis.example_data import value_survey
-    >>> from axiosphere.analysis.valuemap import value_map
-    >>> data, pvq = value_survey(n=100)
-    >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=5, n_boot=50)
+    >>> from axiosphere.analysis.example_data import value_map_result
+    >>> result = value_map_result()  # Orsha, Tver and Smolensk; Orsha twinned with the other two
     >>> with style() as plt:
     ...     figure, ax = plt.subplots(figsize=(DOUBLE, 3))
     ...     [t.get_text() for t in plot_value_profiles(result, ax=ax, groups=["orsha", "tver"]).get_legend().get_texts()]
@@ -165,10 +159,8 @@ def value_profiles(result: Any, *, groups: Sequence[str] | None = None, width: f
 
     Examples
     --------
-    >>> from axiosphere.analysis.example_data import value_survey
-    >>> from axiosphere.analysis.valuemap import value_map
-    >>> data, pvq = value_survey(n=100)
-    >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=5, n_boot=50)
+    >>> from axiosphere.analysis.example_data import value_map_result
+    >>> result = value_map_result()  # Orsha, Tver and Smolensk; Orsha twinned with the other two
     >>> figure = value_profiles(result, width=SINGLE, names={"orsha": "Orsha"})
     >>> float(figure.get_figwidth())
     3.5
@@ -194,10 +186,8 @@ def plot_twin_map(result: Any, links: Sequence[tuple[str, str]] = (), *, ax: Any
 
     Examples
     --------
-    >>> from axiosphere.analysis.example_data import value_survey
-    >>> from axiosphere.analysis.valuemap import value_map
-    >>> data, pvq = value_survey(n=100)
-    >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=5, n_boot=50)
+    >>> from axiosphere.analysis.example_data import value_map_result
+    >>> result = value_map_result()  # Orsha, Tver and Smolensk; Orsha twinned with the other two
     >>> with style() as plt:
     ...     figure, ax = plt.subplots(figsize=(SINGLE, SINGLE), layout="constrained")
     ...     plot_twin_map(result, [("orsha", "tver")], ax=ax, names={"orsha": "Orsha", "tver": "Tver"}) is ax
@@ -244,10 +234,8 @@ def twin_map(result: Any, links: Sequence[tuple[str, str]] = (), *, width: float
 
     Examples
     --------
-    >>> from axiosphere.analysis.example_data import value_survey
-    >>> from axiosphere.analysis.valuemap import value_map
-    >>> data, pvq = value_survey(n=100)
-    >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=5, n_boot=50)
+    >>> from axiosphere.analysis.example_data import value_map_result
+    >>> result = value_map_result()  # Orsha, Tver and Smolensk; Orsha twinned with the other two
     >>> figure = twin_map(result, [("orsha", "tver"), ("orsha", "smolensk")])
     >>> round(float(figure.get_figwidth()), 3)  # one and a half columns
     5.075
@@ -270,10 +258,8 @@ def plot_twin_network(result: Any, hubs: Sequence[str] = (), *, ax: Any, names: 
 
     Examples
     --------
-    >>> from axiosphere.analysis.example_data import value_survey
-    >>> from axiosphere.analysis.valuemap import value_map
-    >>> data, pvq = value_survey(n=100)
-    >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=5, n_boot=50)
+    >>> from axiosphere.analysis.example_data import value_map_result
+    >>> result = value_map_result()  # Orsha, Tver and Smolensk; Orsha twinned with the other two
     >>> with style() as plt:
     ...     figure, ax = plt.subplots(figsize=(DOUBLE, 3), layout="constrained")
     ...     plot_twin_network(result, ["orsha"], ax=ax) is ax
@@ -328,10 +314,8 @@ def twin_network(result: Any, hubs: Sequence[str] = (), *, width: float = DOUBLE
 
     Examples
     --------
-    >>> from axiosphere.analysis.example_data import value_survey
-    >>> from axiosphere.analysis.valuemap import value_map
-    >>> data, pvq = value_survey(n=100)
-    >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=5, n_boot=50)
+    >>> from axiosphere.analysis.example_data import value_map_result
+    >>> result = value_map_result()  # Orsha, Tver and Smolensk; Orsha twinned with the other two
     >>> figure = twin_network(result, ["orsha"], width=SINGLE)
     >>> float(figure.get_figwidth())
     3.5
@@ -351,10 +335,8 @@ def draw_value_maps(result: Any, folder: str | Path, *, links: Sequence[tuple[st
 
     Examples
     --------
-    >>> from axiosphere.analysis.example_data import value_survey
-    >>> from axiosphere.analysis.valuemap import value_map
-    >>> data, pvq = value_survey(n=100)
-    >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=5, n_boot=50)
+    >>> from axiosphere.analysis.example_data import value_map_result
+    >>> result = value_map_result()  # Orsha, Tver and Smolensk; Orsha twinned with the other two
     >>> import pathlib, tempfile
     >>> saved = draw_value_maps(result, pathlib.Path(tempfile.mkdtemp()), links=[("orsha", "tver")], hubs=["orsha"],
     ...                         formats=["svg"])
