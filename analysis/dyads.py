@@ -159,7 +159,8 @@ def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence
     if countries is not None:
         others = [c for c in present if cities.loc[c, "country"] not in countries]
         if others:
-            notes.append(f"{len(others)} cities outside {' and '.join(countries)} left out of the pairs: {', '.join(others)}")
+            notes.append(f"{len(others)} {'city' if len(others) == 1 else 'cities'} outside {' and '.join(countries)} "
+                         f"left out of the pairs: {', '.join(others)}")
     rng = np.random.default_rng(seed)
     profile, boot = {}, {}
     for city in present:

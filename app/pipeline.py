@@ -152,7 +152,23 @@ def trust_columns(study: Study, frame: pd.DataFrame, plan: Plan | None = None) -
 
 def analyse_study(study: Study | str | Path, *, progress: Progress = _quiet, seed: int | None = None,
                   permutations: int = 30, plan: Plan | str | Path | None = None) -> StudyResults:
-    """Run every analysis of the report on ``study`` (a :class:`Study` or a study folder), as ``plan`` says."""
+    """Run every analysis of the report on ``study`` (a :class:`Study` or a study folder), as ``plan`` says.
+
+    ``permutations``: data sets with each value's answers shuffled for the value maps' Stress-1 baseline; ``seed``:
+    of every permutation and resample (recorded in the report); ``progress(stage, done, total)`` is called as the
+    stages run. What could not be computed is a notice in ``results.notices``, not an exception.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from axiosphere.analysis.example_data import value_survey
+    >>> from axiosphere.study import open_study
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.csv"
+    >>> value_survey(n=60)[0].to_csv(path, index=False)
+    >>> results = analyse_study(open_study(path), permutations=5)
+    >>> sorted(results.reliability), [entry.scale for entry in results.invariance][:2]
+    (['pvq21'], ['universalism', 'conservation'])
+    """
     from axiosphere.analysis.compare import compare
     from axiosphere.analysis.invariance import measurement_invariance, model_from_instrument
     from axiosphere.analysis.reliability import instrument_reliability

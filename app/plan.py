@@ -34,7 +34,14 @@ FAMILIES = ("all", "link", "scale")
 
 @dataclass(frozen=True)
 class Plan:
-    """What a report analyses; ``None`` means everything."""
+    """What a report analyses; ``None`` means everything (see the module's text for the YAML form).
+
+    Examples
+    --------
+    >>> plan = Plan(cities=["orsha", "tver"], adjust="fdr_bh")
+    >>> plan.networks(15), plan.aligns(2)  # the twin network with six or more cities, alignment likewise
+    (True, False)
+    """
 
     scales: dict[str, list[str]] | None = None
     cities: list[str] | None = None
@@ -69,7 +76,25 @@ class Plan:
 
 
 def read_plan(path: str | Path, study: Any) -> Plan:
-    """Read and check a plan against the study: unknown instruments, scales, cities or sections are errors."""
+    """Read and check a plan against the study: unknown instruments, scales, cities or sections are errors.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from axiosphere.analysis.example_data import value_survey
+    >>> from axiosphere.study import open_study
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> value_survey(n=30)[0].to_csv(folder / "answers.csv", index=False)
+    >>> _ = (folder / "plan.yaml").write_text("cities: [orsha, tver]\\nadjust: fdr_bh\\n", encoding="utf-8")
+    >>> plan = read_plan(folder / "plan.yaml", open_study(folder / "answers.csv"))
+    >>> plan.cities, plan.adjust
+    (['orsha', 'tver'], 'fdr_bh')
+    >>> _ = (folder / "bad.yaml").write_text("cities: [orsha, paris]\\n", encoding="utf-8")
+    >>> read_plan(folder / "bad.yaml", open_study(folder / "answers.csv"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    axiosphere.instruments.errors.InputError: ...the study has no city 'paris'...
+    """
     reader, root = Reader.open(read_yaml(path))
     instruments = {i.id: i for i in study.instruments}
     scales = root.get("scales", dict, required=False)

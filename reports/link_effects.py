@@ -16,7 +16,22 @@ def plot_link_effects(comparison: Any, labels: Mapping[str, str] | None = None, 
     """Hedges' g with 95% CI for every scale and twin link (a forest plot); filled markers where adjusted p < .05.
 
     A link takes the colour and marker of its second city (the twin of a hub), as in the other figures; when one
-    city is the second of several links, links take colours of their own."""
+    city is the second of several links, links take colours of their own.
+
+    Examples
+    --------
+    >>> from axiosphere.analysis.compare import compare
+    >>> from axiosphere.analysis.example_data import one_factor_groups
+    >>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5, "smolensk": 0.2}, n=200, seed=1)
+    >>> data["trust"], data["fairness"] = data[["t1", "t2"]].mean(axis=1), data[["t3", "t4"]].mean(axis=1)
+    >>> comparison = compare(data, ["trust", "fairness"], by="city", links=[("orsha", "tver"), ("orsha", "smolensk")])
+    >>> from axiosphere.reports.figures import DOUBLE, style
+    >>> with style() as plt:
+    ...     figure, ax = plt.subplots(figsize=(DOUBLE, 2.5), layout="constrained")
+    ...     plot_link_effects(comparison, {"trust": "Trust"}, ax=ax, names={"orsha": "Orsha"}) is ax
+    True
+    >>> plt.close(figure)
+    """
     labels = labels or {}
     pairs = comparison.pairs
     keys = list(dict.fromkeys(zip(pairs["a"], pairs["b"])))
@@ -49,7 +64,21 @@ def plot_link_effects(comparison: Any, labels: Mapping[str, str] | None = None, 
 
 def link_effects(comparison: Any, labels: Mapping[str, str] | None = None, *, width: float = DOUBLE,
                  names: Mapping[str, str] | None = None, colours: Mapping[str, tuple[Any, str]] | None = None) -> Any:
-    """The forest plot of twin-link effects in one panel."""
+    """The forest plot of twin-link effects in one panel.
+
+    Examples
+    --------
+    >>> from axiosphere.analysis.compare import compare
+    >>> from axiosphere.analysis.example_data import one_factor_groups
+    >>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5, "smolensk": 0.2}, n=200, seed=1)
+    >>> data["trust"], data["fairness"] = data[["t1", "t2"]].mean(axis=1), data[["t3", "t4"]].mean(axis=1)
+    >>> comparison = compare(data, ["trust", "fairness"], by="city", links=[("orsha", "tver"), ("orsha", "smolensk")])
+    >>> figure = link_effects(comparison, {"trust": "Trust", "fairness": "Fairness"})
+    >>> float(figure.get_figwidth())  # a double column
+    7.1
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(figure)
+    """
     scales = comparison.pairs["scale"].nunique()
     links = len(comparison.pairs[["a", "b"]].drop_duplicates())
     with style() as plt:

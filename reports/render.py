@@ -347,7 +347,22 @@ def _methods(results: StudyResults) -> str:
 
 
 def render_report(results: StudyResults, folder: str | Path, *, formats: tuple[str, ...] = ("html", "pdf")) -> list[Path]:
-    """Write ``report.html`` (and ``report.pdf``) into ``folder``."""
+    """Write ``report.html`` (one self-contained file) and, with ``"pdf"`` among ``formats``, ``report.pdf`` into
+    ``folder``; returns their paths.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from axiosphere.analysis.example_data import value_survey
+    >>> from axiosphere.pipeline import analyse_study
+    >>> from axiosphere.study import open_study
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> value_survey(n=60)[0].to_csv(folder / "answers.csv", index=False)
+    >>> written = render_report(analyse_study(open_study(folder / "answers.csv"), permutations=5), folder / "report",
+    ...                         formats=("html",))
+    >>> [path.name for path in written], "Reliability" in written[0].read_text(encoding="utf-8")
+    (['report.html'], True)
+    """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     folder = Path(folder)

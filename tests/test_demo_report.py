@@ -95,7 +95,8 @@ def test_report_numbers_equal_the_analyze_commands(demo):
 
 def test_tables_and_figures_for_papers(demo, tmp_path):
     folder, _ = demo
-    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--tables", "--permutations", "5")
+    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--tables", "--permutations", "5",
+                   "--plan", str(folder / "plan.yaml"))  # the demo's plan: Orsha's cities and the twin network
     assert done.returncode == 0, done.stderr
     tables = tmp_path / "r" / "tables"
     latex = (tables / "comparisons.tex").read_text(encoding="utf-8")
@@ -118,7 +119,8 @@ def test_latex_tables_compile_and_keep_every_symbol(demo, tmp_path, engine):
     if shutil.which(engine) is None or any(subprocess.run(["kpsewhich", f], capture_output=True).returncode for f in needed):
         pytest.skip(f"{engine} with {', '.join(needed)} is not installed")
     folder, _ = demo
-    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--tables", "--permutations", "5")
+    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--tables", "--permutations", "5",
+                   "--plan", str(folder / "plan.yaml"))  # the demo's plan: Orsha's cities and the twin network
     assert done.returncode == 0, done.stderr
     tables = sorted((tmp_path / "r" / "tables").glob("*.tex"))
     body = "\n".join(f"\\input{{{t.name}}}\\clearpage" for t in tables)
@@ -185,7 +187,8 @@ def test_a_city_without_complete_interviews_is_left_out_with_the_rest_reported(t
 
     with Store.for_study(study.folder, study.id) as store:
         store.db.execute("UPDATE interviews SET status = 'paused' WHERE city = 'tver'")
-    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--permutations", "5")
+    done = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "html", "--permutations", "5",
+                   "--plan", str(folder / "plan.yaml"))
     assert done.returncode == 0, done.stderr
     html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
     assert "Orsha – Smolensk" in html and "Orsha – Tver" not in html
@@ -249,7 +252,8 @@ def test_pdf_text_has_no_statistic_split_across_lines_and_is_reproducible(demo, 
     runs = []
     for n in (1, 2):
         done = subprocess.run([sys.executable, "-m", "axiosphere", "report", str(folder), "--out", str(tmp_path / f"r{n}"),
-                               "--permutations", "5"], capture_output=True, text=True, env=env, timeout=300)
+                               "--permutations", "5", "--plan", str(folder / "plan.yaml")], capture_output=True, text=True,
+                              env=env, timeout=300)
         assert done.returncode == 0, done.stderr
         runs.append((tmp_path / f"r{n}" / "report.pdf").read_bytes())
     assert runs[0] == runs[1], "the same data and settings give the same PDF bytes"
@@ -320,13 +324,14 @@ def test_a_plan_asks_for_the_twin_network_and_the_report_answers_with_numbers(de
     import shlex
 
     folder, _ = demo
-    raw = _report_with_plan(folder, tmp_path, "network: true\n")
+    raw = _report_with_plan(folder, tmp_path, "network: true\ncities: [orsha, smolensk, tver, minsk-mazowiecki, bondeno]\n")
     page = html_lib.unescape(re.sub(r"<[^>]+>", "", raw))
     assert "The twin network as pairs of cities" in page and "twinned pairs' value profiles were on average" in page
     # The demo's cities are in five countries: the pairs are those of the two with the most links between them.
     match = re.search(r"\(b\s=\s(−?[\d.]+), QAP p\s[=<]\s([\d.]+), 1000 permutations, each country's cities permuted "
                       r"among themselves", page)
-    assert "the pairs are those of RU and US cities" in page
+    assert "The pairs are those of RU and US cities" in page
+    assert "The pairs are drawn from all 15 cities of the study: the plan's 5 cities are those of the other sections" in page
     assert match, "the finding in a sentence with its numbers"
     assert "Logit of twinning on value distance" in page and "Value distance of every pair of cities" in page
     assert "Dekker, D., Krackhardt, D., &amp; Snijders" in raw

@@ -30,6 +30,8 @@ def study(tmp_path_factory):
     init_study(folder, force=True)
     text = (folder / "study.yaml").read_text(encoding="utf-8")
     text = text.split("\nlinks:", 1)[0] + "\nlinks: links.csv\n"
+    # Coordinates and covariates for two cities only: the others' distances must stay unknown, not guessed.
+    text = "\n".join(line for line in text.splitlines() if not line.strip().startswith(("coordinates:", "covariates:")))
     text = text.replace("    country: BY\n", "    country: BY\n    coordinates: [54.51, 30.42]\n    covariates: {population: 98000}\n", 1)
     text = text.replace("    country: RU\n", "    country: RU\n    coordinates: [54.78, 32.04]\n    covariates: {population: 316000}\n", 1)
     (folder / "study.yaml").write_text(text, encoding="utf-8")
@@ -164,3 +166,25 @@ def test_network_figures_are_readable(tmp_path, cities):
     written = network_figures(dyads, "tie", "value_distance", tmp_path)
     assert {p.name for p in written} == {f"{n}.{s}" for n in ("dyads", "network") for s in ("pdf", "svg", "png")}
     assert "<image" not in (tmp_path / "network.svg").read_text(encoding="utf-8"), "vector colour bar"
+
+
+def test_cities_of_more_than_two_countries_pair_the_two_named_or_the_most_twinned():
+    from axiosphere.analysis.dyads import busiest_countries
+
+    rng = np.random.default_rng(4)
+    cities = pd.DataFrame({"country": ["RU", "RU", "US", "US", "BY"]}, index=["a1", "a2", "b1", "b2", "c1"])
+    data = pd.DataFrame({"city": np.repeat(cities.index, 20), "v1": rng.normal(size=100), "v2": rng.normal(size=100)})
+    links = [("a1", "b1"), ("a2", "b2"), ("c1", "a1")]
+    assert busiest_countries(cities, links) == ("RU", "US")
+    with pytest.raises(InputError, match="the most twinned pair: --countries RU,US"):
+        dyad_table(data, ["v1", "v2"], cities=cities, links=links, pairs="cross-country")
+    table = dyad_table(data, ["v1", "v2"], cities=cities, links=links, pairs="cross-country", countries=["RU", "US"],
+                       n_boot=10)
+    assert list(zip(table.frame["a"], table.frame["b"])) == [("a1", "b1"), ("a1", "b2"), ("a2", "b1"), ("a2", "b2")]
+    assert table.countries == ("RU", "US") and table.to_dict()["countries"] == ["RU", "US"]
+    assert any("1 city outside RU and US left out of the pairs: c1" in n for n in table.notes)
+    assert any("1 twin link(s) fall outside" in n for n in table.notes)
+    with pytest.raises(InputError, match="no city with answers is in country FR"):
+        dyad_table(data, ["v1", "v2"], cities=cities, links=links, pairs="cross-country", countries=["RU", "FR"])
+    with pytest.raises(InputError, match="--countries names two countries"):
+        dyad_table(data, ["v1", "v2"], cities=cities, links=links, pairs="all", countries=["RU", "US"])
