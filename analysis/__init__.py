@@ -1,8 +1,8 @@
 """Analysis: pure functions on DataFrames (scoring, quality, reliability, comparison, weights).
 
 Takes a tidy DataFrame (one row per respondent, one column per item, plus metadata
-columns such as ``city``) and an :class:`instruments.Instrument`; apart from reading a
-study folder in :func:`load`, it never imports ``survey`` or ``reports``.
+columns such as ``city``) and an ``instruments.Instrument``; apart from reading a
+study folder in ``load``, it never imports ``survey`` or ``reports``.
 
 >>> import axiosphere.analysis as analysis
 >>> sorted(n for n in analysis.__all__)[:3]

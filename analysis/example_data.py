@@ -1,8 +1,8 @@
 """Small synthetic data sets for examples and tutorials (as seaborn's and pingouin's example data, but drawn, so
 that nothing is downloaded and every number in an example can be reproduced from its seed).
 
-Example
--------
+Examples
+--------
 >>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5}, n=100, seed=1)
 >>> data.groupby("city").size().to_dict(), list(data.columns)
 ({'orsha': 100, 'tver': 100}, ['city', 't1', 't2', 't3', 't4'])
@@ -94,7 +94,7 @@ def value_survey(cities: Mapping[str, tuple[float, float]] | None = None, *, n: 
 
 
 def value_map_result(*, n: int = 100, seed: int = 1) -> Any:
-    """The value maps of :func:`value_survey`'s three cities, Orsha twinned with Tver and Smolensk (few permutations
+    """The value maps of ``value_survey``'s three cities, Orsha twinned with Tver and Smolensk (few permutations
     and resamples: for examples of the figures, not for inference).
 
     Examples
@@ -110,7 +110,7 @@ def value_map_result(*, n: int = 100, seed: int = 1) -> Any:
 
 
 def twin_dyads() -> Any:
-    """Four pairs of two Russian and two US cities, two of them twinned, as :func:`~axiosphere.analysis.dyads.dyad_table`
+    """Four pairs of two Russian and two US cities, two of them twinned, as ``axiosphere.analysis.dyads.dyad_table``
     makes them (the columns the network figures read).
 
     Examples

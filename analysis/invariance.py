@@ -199,7 +199,7 @@ def measurement_invariance(data: Any, model: str | Model, *, by: str, strict: bo
     Parameters
     ----------
     model
-        lavaan-style syntax (``"f =~ a + b + c"``, several lines for several factors) or a :class:`Model`.
+        lavaan-style syntax (``"f =~ a + b + c"``, several lines for several factors) or a ``Model``.
     partial
         When a level fails, free the constraints that most hurt fit, one at a time, until it holds.
     delta_cfi, delta_rmsea

@@ -3,8 +3,8 @@
 Returns the wide DataFrame of the design (one row per respondent, one column per
 item, metadata columns such as ``city``) with the instrument's "don't know" and
 "refused" codes turned into NaN. What kind of non-answer each was is kept apart
-(:func:`split_missing`); the counts per item are in ``frame.attrs["nonresponse"]``.
-A study folder is opened with :func:`axiosphere.open_study`, which reads the kinds the
+(``split_missing``); the counts per item are in ``frame.attrs["nonresponse"]``.
+A study folder is opened with ``axiosphere.open_study``, which reads the kinds the
 interviews recorded instead of guessing them from codes.
 
 Example
@@ -36,7 +36,7 @@ FILE_TYPES = (".csv", ".parquet", ".sav", ".dta")
 
 
 def resolve_instruments(instrument: str | Path | Instrument | Sequence[str | Path | Instrument] | None) -> list[Instrument]:
-    """Instruments from ids, paths or :class:`Instrument` objects (one or a list)."""
+    """Instruments from ids, paths or ``Instrument`` objects (one or a list)."""
     from axiosphere.instruments.registry import resolve_instrument
 
     if instrument is None:
@@ -168,7 +168,7 @@ def load(path: str | Path, instrument: Any = None) -> pd.DataFrame:
     path
         A ``.csv``, ``.parquet``, ``.sav`` or ``.dta`` file.
     instrument
-        Instrument(s) whose missing codes apply (id, path or :class:`Instrument`, or a list);
+        Instrument(s) whose missing codes apply (id, path or ``Instrument``, or a list);
         without it, the bundled instruments whose items are columns of the file.
 
     Returns

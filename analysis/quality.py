@@ -1,7 +1,7 @@
 """Data-quality flags per interview: straight-lining, speeding, too many missing, attention checks.
 
-Flags are reported, never applied silently: :func:`quality_flags` marks each
-interview and summarises by group; :meth:`QualityReport.keep` gives the rows an
+Flags are reported, never applied silently: ``quality_flags`` marks each
+interview and summarises by group; ``QualityReport.keep`` gives the rows an
 exclusion policy keeps, and the policy travels with every result that used it.
 
 Straight-lining and missing answers are screened on the rating items of each instrument

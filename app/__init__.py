@@ -2,7 +2,7 @@
 
 The substance lives in ``axiosphere.instruments``, ``axiosphere.survey``, ``axiosphere.analysis``
 and ``axiosphere.reports``; this package's root holds what spans them: the command line,
-:func:`open_study` and the pipeline that ``demo`` and ``report`` run.
+``open_study`` and the pipeline that ``demo`` and ``report`` run.
 
 Example
 -------

@@ -1,7 +1,7 @@
 """``axiosphere analyze``: reliability, comparisons, quality flags and weights from the command line; the
 invariance command is in invariance_cli.py.
 
-Every command opens its data with :func:`axiosphere.open_study`, so the study's one exclusion
+Every command opens its data with ``axiosphere.open_study``, so the study's one exclusion
 policy (``--keep-flagged`` to keep flagged interviews) and options apply as in the report.
 """
 

@@ -5,7 +5,7 @@ every scale of two or more rating items gets reliability, three or more gets mea
 invariance; comparisons take an instrument's composites (its higher-order level) where it
 declares them, else its scales; an instrument with a ``circumplex`` gets the value maps, with
 the trust gaps of scales declared ``about: trust`` and ``about: twin_trust``. Interviews are
-excluded by the study's one policy (:class:`axiosphere.study.Study`). A stage that cannot be
+excluded by the study's one policy (``axiosphere.study.Study``). A stage that cannot be
 computed leaves a notice in the report, not a traceback.
 """
 
@@ -152,7 +152,7 @@ def trust_columns(study: Study, frame: pd.DataFrame, plan: Plan | None = None) -
 
 def analyse_study(study: Study | str | Path, *, progress: Progress = _quiet, seed: int | None = None,
                   permutations: int = 30, plan: Plan | str | Path | None = None) -> StudyResults:
-    """Run every analysis of the report on ``study`` (a :class:`Study` or a study folder), as ``plan`` says.
+    """Run every analysis of the report on ``study`` (a ``Study`` or a study folder), as ``plan`` says.
 
     ``permutations``: data sets with each value's answers shuffled for the value maps' Stress-1 baseline; ``seed``:
     of every permutation and resample (recorded in the report); ``progress(stage, done, total)`` is called as the

@@ -65,7 +65,7 @@ class Exclusion:
 
 @dataclass(frozen=True)
 class Study:
-    """A study's answers with everything that says how to analyse them. Build it with :func:`open_study`.
+    """A study's answers with everything that says how to analyse them. Build it with ``open_study``.
 
     Attributes
     ----------
@@ -118,7 +118,7 @@ class Study:
         return self.design.title if self.design else f"Data file {self.source.name}"
 
     def instrument(self, instrument_id: str) -> Instrument:
-        """The study's instrument ``instrument_id``; unknown ids are an :class:`InputError`."""
+        """The study's instrument ``instrument_id``; unknown ids are an ``InputError``."""
         for instrument in self.instruments:
             if instrument.id == instrument_id:
                 return instrument

@@ -81,7 +81,7 @@ class Condition:
 
 
 def parse_condition(text: str) -> Condition:
-    """Parse a condition; raises :class:`ConditionError` naming the position of the fault."""
+    """Parse a condition; raises ``ConditionError`` naming the position of the fault."""
     if not isinstance(text, str) or not text.strip():
         raise ConditionError("empty condition", str(text), 0)
     parser = _Parser(text)

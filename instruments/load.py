@@ -50,7 +50,7 @@ def load_instrument(path: str | Path) -> Instrument:
 
 
 def parse_instrument(source: YamlSource, *, base_dir: Path) -> Instrument:
-    """Build an :class:`Instrument` from parsed YAML (see :func:`load_instrument`)."""
+    """Build an ``Instrument`` from parsed YAML (see ``load_instrument``)."""
     reader, root = Reader.open(source)
     instrument_id = root.slug("id")
     version = root.text("version")

@@ -219,7 +219,7 @@ class QualityDefaults:
 
 @dataclass(frozen=True)
 class Instrument:
-    """A validated questionnaire with its scoring key. Build it with :func:`instruments.load_instrument`."""
+    """A validated questionnaire with its scoring key. Build it with ``instruments.load_instrument``."""
 
     id: str
     title: LocalText

@@ -24,7 +24,7 @@ def bundled_names() -> list[str]:
 
 
 def bundled_path(name: str) -> Path:
-    """Path of a bundled instrument's YAML file; unknown names raise :class:`InputError`."""
+    """Path of a bundled instrument's YAML file; unknown names raise ``InputError``."""
     path = BUNDLED_DIR / f"{name}.yaml"
     if "/" in name or not path.is_file():
         raise InputError(f"no bundled instrument '{name}'{suggest(name, bundled_names())}")

@@ -112,7 +112,7 @@ def _rows(path: Path) -> dict[str, int]:
 
 def convert_xlsform(path: str | Path, *, skip_unsupported: bool = False, default_language: str = "en",
                     roles: Mapping[str, str] | None = None, missing: Mapping[str, str | None] | None = None) -> Conversion:
-    """Convert an XLSForm workbook; raises :class:`InputError` for unsupported questions unless skipped.
+    """Convert an XLSForm workbook; raises ``InputError`` for unsupported questions unless skipped.
 
     ``roles`` maps question names to demographic roles (``{"q12": "age"}``), overriding the guess by
     name; ``missing`` maps choice names to ``"dont_know"``, ``"refused"`` or ``None`` (an answer after

@@ -37,7 +37,7 @@ class YamlSource:
 
 
 def read_yaml(path: str | Path) -> YamlSource:
-    """Read a YAML file; unreadable or malformed files raise :class:`InputError`."""
+    """Read a YAML file; unreadable or malformed files raise ``InputError``."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")

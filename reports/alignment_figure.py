@@ -5,10 +5,10 @@ A reader sees at a glance which items drift in which cities, and in which direct
 deviation in standard errors of the city's configural estimate (one scale for both panels, saturated
 beyond ±5, so a drift reads the same in loadings and intercepts and noise stays pale), the × marks the
 parameters the paper's procedure flags (Asparouhov & Muthén, 2014), so the figure survives greyscale printing.
-:func:`plot_alignment_drift` draws one parameter on a given ``ax``; :func:`alignment_drift` lays out both.
+``plot_alignment_drift`` draws one parameter on a given ``ax``; ``alignment_drift`` lays out both.
 
-Example
--------
+Examples
+--------
 >>> from axiosphere.analysis.alignment import alignment
 >>> from axiosphere.analysis.example_data import one_factor_groups
 >>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5, "smolensk": 0.3}, n=300, drift={("tver", "t4"): 0.8}, seed=1)

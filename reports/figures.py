@@ -5,15 +5,15 @@ alignment_figure.py, network_figures.py).
 In seaborn's style, each ``plot_*`` function draws on an ``ax`` it is given and returns it, so an
 author can place it in a figure of their own; the figure-level functions of the same names lay
 them out at journal widths (3.5 in single column, 7.1 in double) and carry no titles (captions
-belong to the document). Matplotlib settings are changed only inside :func:`style`, never globally.
+belong to the document). Matplotlib settings are changed only inside ``style``, never globally.
 
 Every figure is saved as vector PDF (TrueType fonts embedded) and SVG plus a 300-dpi PNG.
 SVG output is deterministic (a fixed hash salt, no date), so the same data give identical
 bytes. Each city keeps one colour (seaborn's colour-blind palette) and one marker in every figure
-(:func:`palette`), so figures survive greyscale printing.
+(``palette``), so figures survive greyscale printing.
 
-Example
--------
+Examples
+--------
 >>> import pathlib, tempfile
 >>> with style() as plt:
 ...     figure, ax = plt.subplots(figsize=(SINGLE, SINGLE * 0.6))
@@ -57,6 +57,8 @@ def _pyplot() -> Any:
 def style() -> Iterator[Any]:
     """The figures' settings (fonts embedded, 7-8 pt text, deterministic SVG), for the ``with`` block only.
 
+    Examples
+    --------
     >>> import matplotlib
     >>> with style() as plt:
     ...     matplotlib.rcParams["font.size"]
@@ -101,6 +103,8 @@ def palette(groups: Sequence[str]) -> dict[str, tuple[Any, str]]:
 def city_colours(colours: Mapping[str, tuple[Any, str]] | None, groups: Sequence[str]) -> Mapping[str, tuple[Any, str]]:
     """The study's colours when given and covering ``groups``, else a palette of ``groups`` alone.
 
+    Examples
+    --------
     >>> study_colours = palette(["orsha", "tver", "smolensk"])
     >>> city_colours(study_colours, ["tver"])["tver"] == study_colours["tver"]
     True
@@ -113,6 +117,8 @@ def city_colours(colours: Mapping[str, tuple[Any, str]] | None, groups: Sequence
 def abbreviations(labels: Sequence[str]) -> list[str]:
     """Each label cut to its shortest prefix of three or more letters that no other label shares, with a point.
 
+    Examples
+    --------
     >>> abbreviations(["Security", "Self-direction", "Stimulation", "Power"])
     ['Sec.', 'Sel.', 'Sti.', 'Pow.']
     """
@@ -128,6 +134,8 @@ def abbreviations(labels: Sequence[str]) -> list[str]:
 def display_name(names: Mapping[str, str] | None, group: str) -> str:
     """A group's display name where ``names`` gives one, else its id.
 
+    Examples
+    --------
     >>> display_name({"minsk-mazowiecki": "Mińsk Mazowiecki"}, "minsk-mazowiecki"), display_name(None, "tver")
     ('Mińsk Mazowiecki', 'tver')
     """
@@ -138,6 +146,8 @@ def save(figure: Any, folder: str | Path, name: str, formats: Sequence[str] = ("
     """Save ``figure`` as ``folder/name.<format>`` for each format (PDF with TrueType fonts, deterministic SVG,
     300-dpi PNG); returns the paths.
 
+    Examples
+    --------
     >>> import pathlib, tempfile
     >>> with style() as plt:
     ...     figure, ax = plt.subplots(figsize=(SINGLE, 2))
@@ -173,6 +183,8 @@ def _distance_scale(distances: Any) -> tuple[Any, Any]:
 def vector_colourbar(ax: Any, norm: Any, cmap: Any, label: str, **options: Any) -> Any:
     """A colour bar under ``ax`` drawn as vectors (matplotlib rasterises a bar of 50 or more colours).
 
+    Examples
+    --------
     >>> import matplotlib as mpl
     >>> with style() as plt:
     ...     figure, ax = plt.subplots(figsize=(SINGLE, 2), layout="constrained")

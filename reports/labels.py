@@ -57,7 +57,7 @@ def label_points(ax: Any, points: Sequence[Sequence[float]], texts: Sequence[str
     keep_clear : further points (data coordinates) that labels must not cover.
     short : a shorter text for each label, shown instead where the full one finds no free spot (the full text
         should then be in a table of the same document).
-    **text : passed to :meth:`~matplotlib.axes.Axes.annotate` (``fontsize``, ``weight``, ``bbox``...).
+    **text : passed to ``matplotlib.axes.Axes.annotate`` (``fontsize``, ``weight``, ``bbox``...).
 
     Returns
     -------

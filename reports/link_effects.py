@@ -1,5 +1,5 @@
 """The twin-link effects figure: Hedges' g with 95% CI for every scale and link, a forest plot in seaborn's style
-(:func:`plot_link_effects` draws on a given ``ax``; :func:`link_effects` lays it out at a journal width)."""
+(``plot_link_effects`` draws on a given ``ax``; ``link_effects`` lays it out at a journal width)."""
 
 from __future__ import annotations
 

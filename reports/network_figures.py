@@ -1,13 +1,13 @@
 """Figures of the twin network as dyadic data: the two-country network and the dyad plot.
 
-:func:`plot_bipartite` draws the cities of two countries in two columns, their twin links coloured by
+``plot_bipartite`` draws the cities of two countries in two columns, their twin links coloured by
 value distance (the colour bar names and defines it) and each city's disc sized by its respondents;
-:func:`plot_dyads` shows an outcome of every pair against a predictor (a tie: jittered 0/1 with the
+``plot_dyads`` shows an outcome of every pair against a predictor (a tie: jittered 0/1 with the
 fitted logistic curve; activity: points with the least-squares line). Both draw on a given ``ax``;
-:func:`network_figures` lays them out at journal widths.
+``network_figures`` lays them out at journal widths.
 
-Example
--------
+Examples
+--------
 >>> from axiosphere.analysis.qap import qap_regression  # doctest: +SKIP
 >>> figure = bipartite_network(dyads)  # doctest: +SKIP
 """

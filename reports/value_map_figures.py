@@ -3,10 +3,10 @@
 In seaborn's style, each ``plot_*`` function draws on an ``ax`` it is given and returns it, so an
 author can place it in a figure of their own; the figure-level functions of the same names lay
 them out at journal widths (3.5 in single column, 7.1 in double) and carry no titles (captions
-belong to the document). Each takes the result of :func:`axiosphere.analysis.valuemap.value_map`.
+belong to the document). Each takes the result of ``axiosphere.analysis.valuemap.value_map``.
 
-Example
--------
+Examples
+--------
 >>> from axiosphere.analysis.example_data import value_survey
 >>> from axiosphere.analysis.valuemap import value_map
 >>> data, pvq = value_survey(n=100)

@@ -1,5 +1,5 @@
 """The demo study: respondents drawn from ``data/demo_model.yaml`` (see
-:class:`~axiosphere.survey.simulate.ModelRespondents`), interviewed through the real session and
+``axiosphere.survey.simulate.ModelRespondents``), interviewed through the real session and
 response store, with plausible paradata (seconds per question) and careless answering."""
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def generate(study: StudyDesign, store: Store, *, model: dict[str, Any] | None =
     is checked against.
 
     With ``workers`` > 1 (by default, one per CPU up to two) the interviewers' devices run in parallel
-    processes, each into its own store, and are merged into ``store`` with :func:`merge_stores`: the
+    processes, each into its own store, and are merged into ``store`` with ``merge_stores``: the
     same rows as one process writes, in half the time on two cores.
     """
     model = model or load_model()

@@ -1,6 +1,6 @@
 """The interview's flow, with no UI: question order, randomisation, skip logic, back and resume.
 
-A :class:`Flow` is the plan of one respondent's interview: every item of the
+A ``Flow`` is the plan of one respondent's interview: every item of the
 study's instruments in order, randomised sections shuffled by the interview's
 seed (so the order shown can always be rebuilt and is also stored). Given the
 answers so far it says which items are relevant, where "next" and "back" lead,

@@ -2,7 +2,7 @@
 
 The loop commits every answer before the next question is built, so an
 interview killed at any moment loses at most the question on screen. The screen
-is anything with the :class:`Screen` methods: the terminal one in
+is anything with the ``Screen`` methods: the terminal one in
 :mod:`survey.prompts`, or a scripted one in tests.
 """
 

@@ -1,6 +1,6 @@
 """Synthetic respondents that go through the real interview session and response store.
 
-Used by tests and benchmarks (and the demo study): a :class:`ScriptedScreen`
+Used by tests and benchmarks (and the demo study): a ``ScriptedScreen``
 answers each question by a policy instead of a person, so simulated data takes
 exactly the path of fieldwork data, skip logic and revisions included.
 

@@ -1,7 +1,7 @@
 """The response store: one SQLite file per device, in the study folder.
 
 Nothing collected may be lost, so every write is its own ``BEGIN IMMEDIATE``
-transaction on a WAL journal with ``synchronous=FULL``: when :meth:`Store.answer`
+transaction on a WAL journal with ``synchronous=FULL``: when ``Store.answer``
 returns, the answer is on disk. Answers are never overwritten; changing one
 appends a revision, and an answer that a changed earlier answer made irrelevant
 gets a ``not_relevant`` revision instead of being dropped. Two processes (two
@@ -161,7 +161,7 @@ def _connect(path: Path, durable: bool = True) -> sqlite3.Connection:
 
 
 class Store:
-    """A study's response store. Open it with :meth:`open` or :meth:`create`."""
+    """A study's response store. Open it with ``open`` or ``create``."""
 
     def __init__(self, path: Path, connection: sqlite3.Connection):
         self.path = path
@@ -209,7 +209,7 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path, *, study_id: str | None = None) -> Store:
-        """Open an existing store; a foreign, corrupt or other study's file raises :class:`InputError`."""
+        """Open an existing store; a foreign, corrupt or other study's file raises ``InputError``."""
         path = Path(path)
         if not path.is_file():
             raise InputError(f"no response store at {path}")

@@ -72,7 +72,7 @@ class City:
 
 @dataclass(frozen=True)
 class StudyDesign:
-    """A validated study. Build it with :func:`load_study`."""
+    """A validated study. Build it with ``load_study``."""
 
     id: str
     title: str
@@ -371,7 +371,7 @@ def _read_quota(node: Node, bands: list[AgeBand], sexes: tuple[str, ...]) -> dic
 def init_study(folder: str | Path, *, force: bool = False) -> Path:
     """Write an example ``study.yaml`` (a hub town with four twins) into ``folder``.
 
-    Raises :class:`InputError` when the folder already holds a study and ``force`` is false.
+    Raises ``InputError`` when the folder already holds a study and ``force`` is false.
     """
     folder = Path(folder)
     target = folder / STUDY_FILE
