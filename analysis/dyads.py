@@ -113,7 +113,7 @@ def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence
     >>> import pandas as pd
     >>> from axiosphere.instruments import resolve_instrument
     >>> from axiosphere.analysis.scoring import score
-    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> from axiosphere.analysis.example_data import circumplex_answers
     >>> pvq = resolve_instrument("pvq21")
     >>> data = circumplex_answers(pvq, {"tver": (0.3, 0.0), "kaluga": (0.0, 0.3), "buffalo": (0.3, 0.1),
     ...                                 "lawrence": (-0.3, 0.3)}, n=100, seed=1)

@@ -85,12 +85,11 @@ def value_survey(cities: Mapping[str, tuple[float, float]] | None = None, *, n: 
     >>> data.groupby("city").size().to_dict(), pvq.id
     ({'orsha': 50, 'smolensk': 50, 'tver': 50}, 'pvq21')
     """
-    from axiosphere.instruments import resolve_instrument
-    from axiosphere.survey.simulate import circumplex_answers
+    from axiosphere.instruments import bundled_names, resolve_instrument
 
-    pvq = resolve_instrument("pvq21")
+    values = next(i for i in map(resolve_instrument, bundled_names()) if i.circumplex is not None)
     leans = dict(cities or {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0), "smolensk": (0.0, 0.3)})
-    return circumplex_answers(pvq, leans, n=n, seed=seed), pvq
+    return circumplex_answers(values, leans, n=n, seed=seed), values
 
 
 def value_map_result(*, n: int = 100, seed: int = 1) -> Any:
@@ -123,3 +122,42 @@ def twin_dyads() -> Any:
     return pd.DataFrame({"a": ["tver", "tver", "kaluga", "kaluga"], "b": ["buffalo", "lawrence"] * 2,
                          "country_a": "RU", "country_b": "US", "tie": [1, 0, 0, 1],
                          "value_distance": [0.5, 1.2, 0.6, 1.4], "n_a": [200, 200, 150, 150], "n_b": 180})
+
+
+def circumplex_answers(instrument: Any, cities: dict[str, tuple[float, float]], *, n: int = 300, seed: int = 1,
+                       noise: float = 0.7) -> Any:
+    """Synthetic value-instrument answers with a circumplex structure, coded as the instrument codes them.
+
+    Each respondent has a general level and a point in the two-dimensional value space, drawn
+    around the city's lean ``(x, y)``; a value's importance falls with its angular distance on
+    Schwartz's circle (the instrument's ``circumplex`` order); answers add item noise and are
+    turned to the instrument's direction (for the PVQ, 1 = very much like me).
+
+    Examples
+    --------
+    >>> from axiosphere.instruments import resolve_instrument
+    >>> pvq = resolve_instrument("pvq21")
+    >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0)}, n=10, seed=2)
+    >>> data.shape, int(data[list(pvq.scale_items("universalism"))].min().min()) >= 1
+    ((10, 22), True)
+    """
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    order = instrument.circumplex.order
+    angle = {v: 2 * np.pi * k / len(order) for k, v in enumerate(order)}
+    frames = []
+    for city, (dx, dy) in cities.items():
+        lean = rng.normal(size=(n, 2)) * 0.8 + np.array([dx, dy])
+        level = rng.normal(4.2, 0.5, size=n)
+        data = {}
+        for value in order:
+            importance = level + lean @ np.array([np.cos(angle[value]), np.sin(angle[value])])
+            for item in instrument.scale_items(value):
+                scale = instrument.item_scale(item)
+                answer = np.clip(np.round(importance + rng.normal(0, noise, n)), scale.low, scale.high)
+                data[item] = scale.low + scale.high - answer if scale.more_at == "low" else answer
+        frame = pd.DataFrame(data)
+        frame.insert(0, "city", city)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)

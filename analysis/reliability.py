@@ -316,7 +316,7 @@ def instrument_reliability(data: Any, instrument: Any, *, scales: Sequence[str] 
     Examples
     --------
     >>> from axiosphere.instruments import resolve_instrument
-    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> from axiosphere.analysis.example_data import circumplex_answers
     >>> pvq = resolve_instrument("pvq21")
     >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=200, seed=1)
     >>> result = instrument_reliability(data, pvq, scales=["universalism", "security"], by="city")

@@ -228,7 +228,7 @@ def value_map(data: Any, instrument: Any, *, by: str, links: Sequence[tuple[str,
     Examples
     --------
     >>> from axiosphere.instruments import resolve_instrument
-    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> from axiosphere.analysis.example_data import circumplex_answers
     >>> pvq = resolve_instrument("pvq21")
     >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0), "smolensk": (0.0, 0.3)}, n=150, seed=1)
     >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=20, n_boot=200,

@@ -85,7 +85,7 @@ class Study:
     --------
     >>> import pathlib, tempfile
     >>> from axiosphere.instruments import resolve_instrument
-    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> from axiosphere.analysis.example_data import circumplex_answers
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.csv"
     >>> circumplex_answers(resolve_instrument("pvq21"), {"orsha": (0.3, 0.0)}, n=20, seed=1).to_csv(path, index=False)
     >>> study = open_study(path)
@@ -272,7 +272,7 @@ def open_study(path: str | Path, *, instruments: Any = None, links: str | Path |
 
     >>> import pathlib, tempfile
     >>> from axiosphere.instruments import resolve_instrument
-    >>> from axiosphere.survey.simulate import circumplex_answers
+    >>> from axiosphere.analysis.example_data import circumplex_answers
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.csv"
     >>> answers = circumplex_answers(resolve_instrument("pvq21"), {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=50, seed=1)
     >>> answers.to_csv(path, index=False)

@@ -37,7 +37,7 @@ def cities_data(cities: int) -> tuple[pd.DataFrame, object, str]:
     from axiosphere.analysis.invariance import model_from_instrument
     from axiosphere.analysis.scoring import keyed_items
     from axiosphere.instruments import resolve_instrument
-    from axiosphere.survey.simulate import circumplex_answers
+    from axiosphere.analysis.example_data import circumplex_answers
 
     pvq = resolve_instrument("pvq21")
     leans = {f"city{k:02d}": (0.3 * (k % 3) - 0.3, 0.2 * (k % 4) - 0.3) for k in range(cities)}

@@ -187,35 +187,3 @@ class ModelRespondents:
         answer = min(scale.high, max(scale.low, round(eta + rng.gauss(0, noise))))
         flips = (scale.more_at == "low") + (owner.is_reversed(source, item.id) if not source.startswith("circle:") else 0)
         return scale.low + scale.high - answer if flips % 2 else answer
-
-
-def circumplex_answers(instrument: Any, cities: dict[str, tuple[float, float]], *, n: int = 300, seed: int = 1,
-                       noise: float = 0.7) -> Any:
-    """Synthetic value-instrument answers with a circumplex structure, coded as the instrument codes them.
-
-    Each respondent has a general level and a point in the two-dimensional value space, drawn
-    around the city's lean ``(x, y)``; a value's importance falls with its angular distance on
-    Schwartz's circle (the instrument's ``circumplex`` order); answers add item noise and are
-    turned to the instrument's direction (for the PVQ, 1 = very much like me).
-    """
-    import numpy as np
-    import pandas as pd
-
-    rng = np.random.default_rng(seed)
-    order = instrument.circumplex.order
-    angle = {v: 2 * np.pi * k / len(order) for k, v in enumerate(order)}
-    frames = []
-    for city, (dx, dy) in cities.items():
-        lean = rng.normal(size=(n, 2)) * 0.8 + np.array([dx, dy])
-        level = rng.normal(4.2, 0.5, size=n)
-        data = {}
-        for value in order:
-            importance = level + lean @ np.array([np.cos(angle[value]), np.sin(angle[value])])
-            for item in instrument.scale_items(value):
-                scale = instrument.item_scale(item)
-                answer = np.clip(np.round(importance + rng.normal(0, noise, n)), scale.low, scale.high)
-                data[item] = scale.low + scale.high - answer if scale.more_at == "low" else answer
-        frame = pd.DataFrame(data)
-        frame.insert(0, "city", city)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from axiosphere.instruments import resolve_instrument
-from axiosphere.survey.simulate import circumplex_answers as _answers
+from axiosphere.analysis.example_data import circumplex_answers as _answers
 
 PVQ = resolve_instrument("pvq21")
 
