@@ -384,15 +384,21 @@ def compare(data: Any, scales: Sequence[str], *, by: str, links: Sequence[tuple[
 
 def games_howell(scale: str, groups: Sequence[str], means: Any, variances: Any, counts: Any) -> Any:
     """Games-Howell comparisons of every pair of ``groups`` from their means, variances and counts, equal to
-    ``pingouin.pairwise_gameshowell`` (Games & Howell, 1976), without its pass over the raw data per scale."""
+    ``pingouin.pairwise_gameshowell`` (Games & Howell, 1976), without its pass over the raw data per scale, and with
+    every pair's p-value from one vectorised integration (``studentized_range.py``) instead of one adaptive
+    quadrature each."""
     import pandas as pd
-    from scipy.stats import studentized_range
+
+    from axiosphere.analysis.studentized_range import studentized_range_sf
 
     first, second = np.triu_indices(len(groups), k=1)
     q = variances / counts
     se = np.sqrt(q[first] + q[second])
     diff = means[first] - means[second]
     df = (q[first] + q[second]) ** 2 / (q[first] ** 2 / (counts[first] - 1) + q[second] ** 2 / (counts[second] - 1))
-    p = np.clip(studentized_range.sf(np.sqrt(2) * np.abs(diff / se), len(groups), df), 0, 1)
+    p = np.full(len(diff), np.nan)  # a pair without variance or with a one-person group has no p-value
+    valid = np.isfinite(df) & (df > 0) & np.isfinite(diff / se)
+    if valid.any():
+        p[valid] = studentized_range_sf(np.sqrt(2) * np.abs(diff / se)[valid], len(groups), df[valid])
     return pd.DataFrame({"scale": scale, "a": np.asarray(groups)[first], "b": np.asarray(groups)[second], "diff": diff,
                          "se": se, "t": diff / se, "df": df, "p": p})

@@ -1,6 +1,6 @@
 """The demo end to end and the report alone, with peak memory; results to bench/results/demo.json.
 
-Goals: demo end to end (2,620 interviews in 15 cities through the real session and store, analysis of
+Goals: demo end to end (2,420 interviews in 15 cities through the real session and store, analysis of
 Orsha's five cities and of the Russian-US network, HTML and PDF report) within 20 s (issue 14; it was 60 s
 in issue 6); the report alone (the demo's plan: 5 cities x ~340 interviews, and the network) under 15 s. Each part runs in its own process so that its peak memory (max RSS) is its own.
 

@@ -83,7 +83,7 @@ def rows() -> list[list[str]]:
                     f"{fieldwork['merge']['merge_s']} s ({fieldwork['merge']['merge_again_s']} s)", "", ""])
     demo = _load("demo").get("results", {})
     if demo:
-        out.append(["`axiosphere demo`: 2,620 interviews in 15 cities, analysis, HTML + PDF report", "",
+        out.append(["`axiosphere demo`: 2,420 interviews in 15 cities, analysis, HTML + PDF report", "",
                     f"{demo['demo']['seconds_with_start_up']} s (report alone {demo['report_alone']['seconds']} s)", "", ""])
     return out
 

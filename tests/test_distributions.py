@@ -87,3 +87,34 @@ def test_small_analyses_do_not_import_scipy(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@settings(max_examples=60, deadline=None)
+@given(k=st.integers(2, 40), df=st.floats(1.0, 5e4), q=st.floats(0.0, 20.0))
+def test_studentized_range_tail_equals_scipy(k: float, df: float, q: float) -> None:
+    """Games-Howell's p-values: the vectorised Gauss-Legendre tail equals scipy's adaptive quadrature."""
+    from scipy.stats import studentized_range
+
+    from axiosphere.analysis.studentized_range import studentized_range_sf
+
+    assert float(studentized_range_sf(q, k, df)) == pytest.approx(studentized_range.sf(q, k, df), abs=1e-8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(df=st.floats(1.0, 1e9), q=st.floats(0.0, 12.0))
+def test_the_range_of_two_means_is_a_two_sided_t(df: float, q: float) -> None:
+    """For two groups Q / sqrt(2) is |t|: exact at every df (scipy switches to df = infinity from 1e5 on)."""
+    from scipy.stats import t
+
+    from axiosphere.analysis.studentized_range import studentized_range_sf
+
+    assert float(studentized_range_sf(q, 2, df)) == pytest.approx(2 * t.sf(q / 2 ** 0.5, df), abs=1e-9)
+
+
+def test_studentized_range_bad_input() -> None:
+    from axiosphere.analysis.studentized_range import studentized_range_sf
+
+    with pytest.raises(InputError, match="at least 2 groups"):
+        studentized_range_sf(3.0, 1, 10)
+    with pytest.raises(InputError, match="positive degrees of freedom"):
+        studentized_range_sf(3.0, 3, 0)
