@@ -346,6 +346,19 @@ def _methods(results: StudyResults) -> str:
                if mapped and mapped.circumplex.baseline else "") + ("." if mapped else ""))
 
 
+def command_html(command: str) -> Any:
+    """A command line for the page: an option (``--permute``) never breaks after its dashes, where a reader copying
+    from the PDF would get ``-- permute``; paths and values still wrap where they must.
+
+    >>> str(command_html("axiosphere map s --seed 1"))
+    'axiosphere map s <span class="nb">--seed</span> 1'
+    """
+    from markupsafe import Markup, escape
+
+    return Markup(" ").join(Markup(f'<span class="nb">{escape(token)}</span>') if token.startswith("-") else escape(token)
+                            for token in command.split(" "))
+
+
 def render_report(results: StudyResults, folder: str | Path, *, formats: tuple[str, ...] = ("html", "pdf")) -> list[Path]:
     """Write ``report.html`` (one self-contained file) and, with ``"pdf"`` among ``formats``, ``report.pdf`` into
     ``folder``; returns their paths.
@@ -370,6 +383,7 @@ def render_report(results: StudyResults, folder: str | Path, *, formats: tuple[s
     environment = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                               autoescape=select_autoescape(["html", "j2"]))
     environment.filters["stat"] = html_text
+    environment.filters["command"] = command_html
     template, context = environment.get_template("report.html.j2"), build_context(results)
     html = template.render(**context)
     written = []
