@@ -15,7 +15,8 @@ from axiosphere.analyze_cli import (
 def _aligned(study: Any, frame: Any, spec: Any, by: str, reference: Optional[str], method: str, epsilon: float,
              simulate: int, bootstrap: int, json: bool) -> None:
     """Alignment, one factor at a time, printed as tables or one JSON document."""
-    from axiosphere.analysis.alignment import alignment, monte_carlo
+    from axiosphere.analysis.alignment import alignment
+    from axiosphere.analysis.alignment_check import monte_carlo
     from axiosphere.analysis.mgcfa import parse_model
     from axiosphere.reports.apa import bounded, number
 

@@ -87,7 +87,8 @@ ALIGNMENT_BOOTSTRAP, ALIGNMENT_REPLICATIONS = 50, 20
 def _align(study: Study, analysed: pd.DataFrame, reference: str | None, results: StudyResults) -> None:
     """Alignment of every scale of three or more rating items across the cities, with bootstrap SEs and a Monte Carlo
     check (few resamples and replications, said in the report, to keep the report quick)."""
-    from axiosphere.analysis.alignment import alignment, monte_carlo
+    from axiosphere.analysis.alignment import alignment
+    from axiosphere.analysis.alignment_check import monte_carlo
     from axiosphere.analysis.scoring import keyed_items
 
     for instrument in study.instruments:

@@ -42,7 +42,7 @@ def main() -> None:
         results[method] = entry
     import time
 
-    from axiosphere.analysis.alignment import monte_carlo
+    from axiosphere.analysis.alignment_check import monte_carlo
 
     start = time.perf_counter()
     check = monte_carlo(alignment(data, items, by="city", reference="g00"), replications=100)

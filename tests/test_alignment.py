@@ -173,7 +173,7 @@ def test_heavy_non_invariance_is_said():
 
 
 def test_the_monte_carlo_check_correlates_true_and_estimated_means(twenty_four):
-    from axiosphere.analysis.alignment import monte_carlo
+    from axiosphere.analysis.alignment_check import monte_carlo
 
     data, _, _ = twenty_four
     result = alignment(data, ITEMS, by="city", reference="g00")
