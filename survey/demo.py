@@ -103,10 +103,11 @@ def _interview(study: StudyDesign, store: Store, model: dict[str, Any], seed: in
 
     screen = ScriptedScreen(answer)
     pace = model.get("seconds_per_item", {"mean": 7.0, "sd": 2.5})
+    shared: dict[Any, Any] = {}  # the interviewer's city: its question texts and options built once
     for _ in range(count):
         respondents.draw(city)
         clock.next_interview(1.0 if respondents.speeder else max(2.0, rng.gauss(pace["mean"], pace["sd"])))
-        outcome = start(store, Flow(study, city, seed=rng.randrange(2**31)), screen, interviewer=interviewer)
+        outcome = start(store, Flow(study, city, seed=rng.randrange(2**31), shared=shared), screen, interviewer=interviewer)
         screen.asked.clear()
         done(outcome.interview, [kind for kind, planted in (("speeding", respondents.speeder),
                                                            ("straightline", respondents.careless)) if planted])

@@ -76,7 +76,8 @@ class Flow:
     """One respondent's interview plan and its navigation rules."""
 
     def __init__(self, study: StudyDesign, city: str, *, seed: int, language: str | None = None,
-                 second_language: str | None = None, order: Sequence[str] | None = None):
+                 second_language: str | None = None, order: Sequence[str] | None = None,
+                 shared: dict[Any, Any] | None = None):
         if city not in study.cities:
             raise InputError(f"unknown city '{city}' (the study has {', '.join(study.cities)})")
         self.study = study
@@ -101,8 +102,11 @@ class Flow:
         # conditions name; texts and options depend on the step alone and are built once.
         self._conditional = [n for n, s in enumerate(self.steps) if s.item.relevant is not None]
         self._referenced = frozenset(r for n in self._conditional for r in self.steps[n].item.relevant.refs)
-        self._options: dict[int, tuple[Option, ...]] = {}
-        self._filled: dict[tuple[str, str], str] = {}
+        # Texts and options depend on the city, its languages and the question alone: a device that asks many
+        # interviews of one city (a simulation, a pilot) may pass one ``shared`` dict to all their flows.
+        bucket = (shared if shared is not None else {}).setdefault((self.city.id, self.language, self.second_language), ({}, {}))
+        self._options: dict[tuple[str, str], tuple[Option, ...]] = bucket[0]
+        self._filled: dict[tuple[str, str], str] = bucket[1]
         self._twin_codes = {c: n + 1 for n, c in enumerate(study.cities)}
 
     def _plan(self, seed: int) -> list[Step]:
@@ -201,9 +205,10 @@ class Flow:
 
     def options(self, step: Step) -> tuple[Option, ...]:
         """Answer options in scale order, then the instrument's don't-know and refusal codes."""
-        if id(step) not in self._options:
-            self._options[id(step)] = self._build_options(step)
-        return self._options[id(step)]
+        key = (step.instrument.id, step.item.id)
+        if key not in self._options:
+            self._options[key] = self._build_options(step)
+        return self._options[key]
 
     def _build_options(self, step: Step) -> tuple[Option, ...]:
         item, langs = step.item, (self.language, self.second_language)

@@ -27,6 +27,17 @@ def test_placeholders_are_filled_in_the_interview_language(study):
     assert "Орша" in flow.question(flow.index["yrscity"], {}).text
 
 
+def test_flows_sharing_their_texts_ask_what_fresh_flows_ask(study):
+    """A device asking many interviews may share the built texts and options: each city (and language) keeps its
+    own, and every question equals a fresh flow's."""
+    shared: dict = {}
+    for city, seed in (("orsha", 1), ("orsha", 2), ("tver", 3), ("minsk-mazowiecki", 4), ("orsha", 5)):
+        flow, fresh = Flow(study, city, seed=seed, shared=shared), Flow(study, city, seed=seed)
+        for i in range(len(flow.steps)):
+            assert flow.question(i, {}) == fresh.question(i, {}), (city, flow.steps[i].item.id)
+    assert len(shared) == 3, "one bucket a city and its languages"
+
+
 def test_second_language_is_shown_under_the_first(study):
     flow = Flow(study, "minsk-mazowiecki", seed=1)
     question = flow.question(flow.index["trstplc"], {})
