@@ -111,12 +111,10 @@ def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence
     Examples
     --------
     >>> import pandas as pd
-    >>> from axiosphere.instruments import resolve_instrument
     >>> from axiosphere.analysis.scoring import score
-    >>> from axiosphere.analysis.example_data import circumplex_answers
-    >>> pvq = resolve_instrument("pvq21")
-    >>> data = circumplex_answers(pvq, {"tver": (0.3, 0.0), "kaluga": (0.0, 0.3), "buffalo": (0.3, 0.1),
-    ...                                 "lawrence": (-0.3, 0.3)}, n=100, seed=1)
+    >>> from axiosphere.analysis.example_data import value_survey
+    >>> data, pvq = value_survey({"tver": (0.3, 0.0), "kaluga": (0.0, 0.3), "buffalo": (0.3, 0.1),
+    ...                           "lawrence": (-0.3, 0.3)}, n=100, seed=1)
     >>> values = score(data, pvq).centred[list(pvq.circumplex.order)]
     >>> cities = pd.DataFrame({"country": ["RU", "RU", "US", "US"]}, index=["tver", "kaluga", "buffalo", "lawrence"])
     >>> table = dyad_table(data[["city"]].join(values), list(values.columns), cities=cities,

@@ -81,9 +81,9 @@ def value_survey(cities: Mapping[str, tuple[float, float]] | None = None, *, n: 
 
     Examples
     --------
-    >>> data, pvq = value_survey(n=50)
-    >>> data.groupby("city").size().to_dict(), pvq.id
-    ({'orsha': 50, 'smolensk': 50, 'tver': 50}, 'pvq21')
+    >>> data, values = value_survey(n=50)
+    >>> data.groupby("city").size().to_dict(), values.circumplex is not None
+    ({'orsha': 50, 'smolensk': 50, 'tver': 50}, True)
     """
     from axiosphere.instruments import bundled_names, resolve_instrument
 
@@ -135,10 +135,9 @@ def circumplex_answers(instrument: Any, cities: dict[str, tuple[float, float]], 
 
     Examples
     --------
-    >>> from axiosphere.instruments import resolve_instrument
-    >>> pvq = resolve_instrument("pvq21")
-    >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0)}, n=10, seed=2)
-    >>> data.shape, int(data[list(pvq.scale_items("universalism"))].min().min()) >= 1
+    >>> values = value_survey(n=1)[1]  # the bundled instrument that declares a value circle
+    >>> data = circumplex_answers(values, {"orsha": (0.3, 0.0)}, n=10, seed=2)
+    >>> data.shape, int(data[list(values.scale_items("universalism"))].min().min()) >= 1
     ((10, 22), True)
     """
     import pandas as pd

@@ -168,10 +168,8 @@ def quality_flags(data: pd.DataFrame, instruments: Instrument | Sequence[Instrum
 
     Examples
     --------
-    >>> from axiosphere.instruments import resolve_instrument
-    >>> from axiosphere.analysis.example_data import circumplex_answers
-    >>> pvq = resolve_instrument("pvq21")
-    >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=50, seed=1)
+    >>> from axiosphere.analysis.example_data import value_survey
+    >>> data, pvq = value_survey({"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=50, seed=1)
     >>> data.loc[0, [i for i in pvq.item_order() if pvq.items[i].type == "rating"]] = 3  # one straight-liner
     >>> data["duration_min"] = 10.0
     >>> data.loc[1, "duration_min"] = 0.5  # 30 s for 21 answers: under 2 s each

@@ -315,10 +315,8 @@ def instrument_reliability(data: Any, instrument: Any, *, scales: Sequence[str] 
 
     Examples
     --------
-    >>> from axiosphere.instruments import resolve_instrument
-    >>> from axiosphere.analysis.example_data import circumplex_answers
-    >>> pvq = resolve_instrument("pvq21")
-    >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=200, seed=1)
+    >>> from axiosphere.analysis.example_data import value_survey
+    >>> data, pvq = value_survey({"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=200, seed=1)
     >>> result = instrument_reliability(data, pvq, scales=["universalism", "security"], by="city")
     >>> result.to_frame()[["scale", "group", "k", "alpha", "spearman_brown"]].round(2)
               scale  group  k  alpha  spearman_brown

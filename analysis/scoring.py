@@ -139,10 +139,8 @@ def score(data: Any, instrument: Instrument, *, options: Mapping[str, str] | Non
 
     Examples
     --------
-    >>> from axiosphere.instruments import resolve_instrument
-    >>> from axiosphere.analysis.example_data import circumplex_answers
-    >>> pvq = resolve_instrument("pvq21")
-    >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=100, seed=1)
+    >>> from axiosphere.analysis.example_data import value_survey
+    >>> data, pvq = value_survey({"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=100, seed=1)
     >>> scores = score(data, pvq)  # the PVQ is MRAT-centred: each value relative to the person's mean
     >>> scores.centred.groupby(data["city"])[["universalism", "power"]].mean().round(2)
            universalism  power

@@ -227,11 +227,9 @@ def value_map(data: Any, instrument: Any, *, by: str, links: Sequence[tuple[str,
 
     Examples
     --------
-    >>> from axiosphere.instruments import resolve_instrument
-    >>> from axiosphere.analysis.example_data import circumplex_answers
-    >>> pvq = resolve_instrument("pvq21")
-    >>> data = circumplex_answers(pvq, {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0), "smolensk": (0.0, 0.3)}, n=150, seed=1)
-    >>> result = value_map(data, pvq, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=20, n_boot=200,
+    >>> from axiosphere.analysis.example_data import value_survey
+    >>> data, values = value_survey({"orsha": (0.3, 0.0), "tver": (-0.3, 0.0), "smolensk": (0.0, 0.3)}, n=150, seed=1)
+    >>> result = value_map(data, values, by="city", links=[("orsha", "tver"), ("orsha", "smolensk")], n_perm=20, n_boot=200,
     ...                    seed=1)
     >>> result.distances[["a", "b", "distance", "ci_low", "ci_high"]].round(2)
            a         b  distance  ci_low  ci_high

@@ -84,12 +84,12 @@ class Study:
     Examples
     --------
     >>> import pathlib, tempfile
-    >>> from axiosphere.instruments import resolve_instrument
-    >>> from axiosphere.analysis.example_data import circumplex_answers
+    >>> from axiosphere.analysis.example_data import value_survey
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.csv"
-    >>> circumplex_answers(resolve_instrument("pvq21"), {"orsha": (0.3, 0.0)}, n=20, seed=1).to_csv(path, index=False)
+    >>> answers, values = value_survey({"orsha": (0.3, 0.0)}, n=20, seed=1)
+    >>> answers.to_csv(path, index=False)
     >>> study = open_study(path)
-    >>> round(float(study.scores(study.instrument("pvq21")).centred["universalism"].mean()), 2)
+    >>> round(float(study.scores(study.instrument(values.id)).centred["universalism"].mean()), 2)
     0.33
     """
 
@@ -271,14 +271,13 @@ def open_study(path: str | Path, *, instruments: Any = None, links: str | Path |
     A study folder (``open_study("my-study")``) brings its cities, links and options; a data file its answers:
 
     >>> import pathlib, tempfile
-    >>> from axiosphere.instruments import resolve_instrument
-    >>> from axiosphere.analysis.example_data import circumplex_answers
+    >>> from axiosphere.analysis.example_data import value_survey
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.csv"
-    >>> answers = circumplex_answers(resolve_instrument("pvq21"), {"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=50, seed=1)
+    >>> answers, values = value_survey({"orsha": (0.3, 0.0), "tver": (-0.3, 0.0)}, n=50, seed=1)
     >>> answers.to_csv(path, index=False)
-    >>> study = open_study(path)
-    >>> [i.id for i in study.instruments], study.data.groupby("city").size().to_dict()
-    (['pvq21'], {'orsha': 50, 'tver': 50})
+    >>> study = open_study(path)  # the bundled instruments whose items are its columns: the value instrument
+    >>> [i.id for i in study.instruments] == [values.id], study.data.groupby("city").size().to_dict()
+    (True, {'orsha': 50, 'tver': 50})
     >>> study.exclusion.note
     '0 of 100 interviews excluded as flagged by the quality checks (policy from the default policy; --keep-flagged keeps them)'
     """

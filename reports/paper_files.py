@@ -29,12 +29,13 @@ def export_tables(results: StudyResults, folder: str | Path) -> list[Path]:
     >>> from axiosphere.pipeline import analyse_study
     >>> from axiosphere.study import open_study
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> value_survey(n=60)[0].to_csv(folder / "answers.csv", index=False)
+    >>> answers, values = value_survey(n=60)
+    >>> answers.to_csv(folder / "answers.csv", index=False)
     >>> results = analyse_study(open_study(folder / "answers.csv"), permutations=5)
     >>> written = export_tables(results, folder / "tables")
     >>> sorted({p.suffix for p in written})
     ['.csv', '.docx', '.pdf', '.png', '.svg', '.tex']
-    >>> (folder / "tables" / "reliability_pvq21.tex").is_file()
+    >>> (folder / "tables" / f"reliability_{values.id}.tex").is_file()
     True
     """
     from axiosphere.reports import figures
