@@ -78,6 +78,9 @@ def network_stage(study: Any, *, seed: int = 0) -> NetworkEntry:
     if dyads is None:
         dyads = dyad_table(frame, values, cities=cities, links=study.links, trust=trust,
                            pairs="cross-country" if found == 2 else "all", seed=seed)
+        if countries:  # said, not silent: the most-linked countries' pairs could not be compared
+            dyads = replace(dyads, notes=(f"the pairs of {countries[0]} and {countries[1]} cities are all twinned or "
+                                          "none is: every pair of cities instead", *dyads.notes))
     ties = int(dyads.frame["tie"].sum())
     if ties == 0 or ties == len(dyads.frame):
         raise InputError(f"the {len(dyads.frame)} pairs of cities are all {'twinned' if ties else 'untwinned'}: "
