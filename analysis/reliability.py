@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from axiosphere.analysis.threads import one_blas_thread
+from axiosphere.analysis.covariance import covariance
 from axiosphere.instruments.errors import InputError
 
 if TYPE_CHECKING:
@@ -95,65 +95,6 @@ class ReliabilityResult:
     def to_dict(self) -> dict[str, Any]:
         return {"missing": self.missing, "options": dict(self.options), "scales": [s.to_dict() for s in self.scales],
                 "notes": list(self.notes)}
-
-
-_CHUNK = 1 << 14  # rows a block: products stay BLAS-sized, the reused buffers stay in cache
-
-
-@one_blas_thread
-def covariance(values: np.ndarray, missing: str = "listwise") -> tuple[np.ndarray, int, int]:
-    """Covariance matrix of the columns of ``values`` (NaN = missing), listwise or pairwise (pandas'
-    ``DataFrame.cov``), with the n it rests on and the number of rows with any answer.
-
-    Computed block by block from cross-products: under pairwise deletion the counts, sums and products of each pair
-    come from products of the zero-filled data ``X`` and its observed mask ``M`` (``N = M'M``, ``S = X'M``,
-    ``P = X'X``). With ``Q = 1 - M`` the missing mask (zero on complete rows), ``S = X'1 - X'Q`` and
-    ``N = n - q_i - q_j + Q'Q``: one product of the rows with a gap stacked over their ``Q`` gives ``X'X``, ``X'Q``
-    and ``Q'Q`` for them at once, so no pair is visited on its own and no copy of the whole data is made. n is the
-    smallest pairwise count.
-
-    >>> x = np.array([[1.0, 2.0], [2.0, np.nan], [3.0, 5.0], [4.0, 4.0]])
-    >>> cov, n, answered = covariance(x, "pairwise")
-    >>> bool(np.allclose(cov, [[5 / 3, 11 / 6], [11 / 6, 7 / 3]])), n, answered
-    (True, 3, 4)
-    """
-    k = values.shape[1]
-    chunk = max(1, min(_CHUNK, values.shape[0]))
-    # P, X'Q and Q'Q in one (2k x 2k) matrix; the buffers are reused, so no block allocates (or faults in) pages.
-    products, totals = np.zeros((2 * k, 2 * k)), np.zeros(k)
-    complete_rows, gappy_rows, ones = np.empty((k, chunk)), np.empty((2 * k, chunk)), np.ones(max(chunk, k))
-    answered = n_complete = 0
-    for start in range(0, values.shape[0], chunk):
-        # Items x rows: the layout pandas hands over (columns are contiguous) is used as it is.
-        block = values[start:start + chunk].T
-        # A row's sum is NaN exactly when the row has a gap: one BLAS pass instead of a mask reduction.
-        gaps = np.isnan(ones[:k] @ block)
-        n_gaps = int(np.count_nonzero(gaps))
-        complete = np.compress(~gaps, block, axis=1, out=complete_rows[:, :block.shape[1] - n_gaps])
-        products[:k, :k] += complete @ complete.T
-        totals += complete @ ones[:complete.shape[1]]
-        n_complete += complete.shape[1]
-        if missing == "listwise":
-            answered += block.shape[1] - int((np.isnan(block).sum(axis=0) == k).sum())
-            continue
-        stacked = gappy_rows[:, :n_gaps]
-        partial = np.compress(gaps, block, axis=1, out=stacked[:k])
-        holes = np.isnan(partial)
-        answered += block.shape[1] - int((holes.sum(axis=0) == k).sum())
-        partial[holes] = 0.0
-        np.copyto(stacked[k:], holes)
-        products += stacked @ stacked.T
-        totals += partial @ ones[:n_gaps]
-    if missing == "listwise":
-        sums, counts = np.broadcast_to(totals[:, None], (k, k)), np.full((k, k), float(n_complete))
-    else:
-        holes_per_item = np.diag(products[k:, k:])
-        sums = totals[:, None] - products[:k, k:]
-        counts = values.shape[0] - holes_per_item[:, None] - holes_per_item[None, :] + products[k:, k:]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cov = (products[:k, :k] - sums * sums.T / counts) / (counts - 1)
-    cov[counts < 2] = np.nan
-    return cov, int(counts.min()) if k else 0, answered
 
 
 def _stats(frame: Any, scale: str, group: str | None, missing: str, ci: str, n_boot: int, seed: int | None) -> ScaleReliability:

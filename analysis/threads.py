@@ -3,9 +3,9 @@
 numpy and scipy each bring an OpenBLAS pool sized to the machine; in the many small products of an
 optimiser the pools' threads spin against each other and against whatever else the laptop runs, so
 the same fit runs several times slower under load than on one thread (bench/results/analysis.json).
-The covariances of a reliability analysis too: over a million rows their products (21 x 21 from 64k-row
-blocks) are memory-bound, so a second thread gains nothing idle (0.091 s vs 0.092 s for 1M x 21) and
-halves the speed beside two busy processes (0.201 s vs 0.106 s). Only the functions wrapped here are limited.
+The covariances of a reliability analysis too: their products (21 x 21 from 16k-row blocks) are too small
+for BLAS to share well, and a second BLAS thread halved their speed beside two busy processes. Only the
+functions wrapped here are limited.
 """
 
 from __future__ import annotations

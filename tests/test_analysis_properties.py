@@ -84,7 +84,7 @@ def test_a_city_compared_with_itself_gives_t_zero(values):
 def test_blockwise_covariance_equals_pandas_listwise_and_pairwise(k, rows, share, seed, by_columns):
     import pandas as pd
 
-    rel = importlib.import_module("axiosphere.analysis.reliability")  # the package exports a function of that name
+    rel = importlib.import_module("axiosphere.analysis.covariance")
 
     rng = np.random.default_rng(seed)
     values = rng.integers(1, 7, size=(rows, k)).astype(float)
@@ -105,13 +105,26 @@ def test_blockwise_covariance_equals_pandas_listwise_and_pairwise(k, rows, share
 def test_blockwise_covariance_spans_blocks(monkeypatch):
     import pandas as pd
 
-    rel = importlib.import_module("axiosphere.analysis.reliability")  # the package exports a function of that name
+    rel = importlib.import_module("axiosphere.analysis.covariance")
 
     monkeypatch.setattr(rel, "_CHUNK", 7)
     rng = np.random.default_rng(3)
     values = rng.normal(size=(100, 4))
     values[rng.random(values.shape) < 0.2] = np.nan
     np.testing.assert_allclose(rel.covariance(values, "pairwise")[0], pd.DataFrame(values).cov().to_numpy(), atol=1e-12)
+
+
+def test_covariance_of_wide_data_with_many_gaps():
+    import pandas as pd
+
+    cov = importlib.import_module("axiosphere.analysis.covariance")
+
+    rng = np.random.default_rng(9)
+    values = rng.normal(size=(60, 300))  # item numbers beyond one byte
+    values[rng.random(values.shape) < 0.05] = np.nan
+    values[:, 299][:30] = np.nan
+    np.testing.assert_allclose(cov.covariance(values, "pairwise")[0], pd.DataFrame(values).cov().to_numpy(),
+                               rtol=1e-9, atol=1e-9)
 
 
 @given(st.lists(st.integers(1, 7), min_size=1, max_size=150), st.lists(st.integers(1, 7), min_size=1, max_size=150),

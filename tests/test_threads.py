@@ -30,7 +30,7 @@ def test_one_blas_thread_inside_and_the_pools_restored_after():
 def test_the_fits_are_limited():
     from axiosphere.analysis.cfa import fit_one_factor
     from axiosphere.analysis.invariance import latent_means, measurement_invariance
-    from axiosphere.analysis.reliability import covariance
+    from axiosphere.analysis.covariance import covariance
     from axiosphere.analysis.valuemap import mds, value_map
 
     for function in (fit_one_factor, measurement_invariance, latent_means, mds, value_map, covariance):
