@@ -107,7 +107,9 @@ def _interview(study: StudyDesign, store: Store, model: dict[str, Any], seed: in
     for _ in range(count):
         respondents.draw(city)
         clock.next_interview(1.0 if respondents.speeder else max(2.0, rng.gauss(pace["mean"], pace["sd"])))
-        outcome = start(store, Flow(study, city, seed=rng.randrange(2**31), shared=shared), screen, interviewer=interviewer)
+        with store.batch():
+            outcome = start(store, Flow(study, city, seed=rng.randrange(2**31), shared=shared), screen,
+                            interviewer=interviewer)
         screen.asked.clear()
         done(outcome.interview, [kind for kind, planted in (("speeding", respondents.speeder),
                                                            ("straightline", respondents.careless)) if planted])

@@ -41,6 +41,26 @@ def test_settings_that_keep_answers_safe(tmp_path):
         assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
+def test_a_batch_of_synthetic_writes_is_one_commit_and_real_fieldwork_cannot_batch(tmp_path):
+    with new_store(tmp_path) as store, pytest.raises(ValueError, match="before the next question"):
+        with store.batch():
+            pass
+    with Store.create(tmp_path / "synthetic.sqlite", study_id="s1", durable=False) as store:
+        with store.batch():
+            interview = start(store)
+            store.answer(interview, "a", 1)
+            assert store.answer(interview, "a", 2) == 2
+            assert store.db.in_transaction  # nothing committed yet
+        assert not store.db.in_transaction
+        with pytest.raises(RuntimeError), store.batch():
+            store.answer(interview, "b", 1)
+            raise RuntimeError("the simulation failed")
+        rows = store.db.execute("SELECT item, revision FROM answers ORDER BY item, revision").fetchall()
+        assert rows == [("a", 1), ("a", 2)]  # the failed batch left nothing behind
+        store.answer(interview, "b", 5)  # and single commits work again afterwards
+        assert not store.db.in_transaction
+
+
 def test_reopening_keeps_device_and_study(tmp_path):
     with new_store(tmp_path) as store:
         device = store.device
