@@ -29,8 +29,9 @@ def rows() -> list[list[str]]:
     for missing in ("listwise", "pairwise"):
         r = analysis.get("reliability", {}).get(missing)
         if r:
-            ours, theirs = r["axiosphere_full_output"], r["pingouin_cronbach_alpha"]
-            out.append([f"Reliability, full output, 1M x 21, 2% missing, {missing}", "pingouin alpha only",
+            ours, theirs, numpy_ = r["axiosphere_full_output"], r["pingouin_cronbach_alpha"], r["numpy_cov_pass"]
+            out.append([f"Reliability, full output, 1M x 21, 2% missing, {missing}",
+                        f"pingouin alpha only (one numpy covariance pass: {numpy_['idle_s']} s / {numpy_['busy_s']} s)",
                         f"{ours['idle_s']} s / {theirs['idle_s']} s", f"{ours['busy_s']} s / {theirs['busy_s']} s",
                         _ratio(ours["idle_s"], theirs["idle_s"])])
     memory = analysis.get("memory", {})

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from axiosphere.survey.records import INTERVIEW_COLUMNS
 from axiosphere.survey.schema import digest_triggers, recompute_digests
-from axiosphere.survey.store import INTERVIEW_COLUMNS, Store
+from axiosphere.survey.store import Store
 
 _STATUS_RANK = "CASE {t}.status WHEN 'complete' THEN 4 WHEN 'abandoned' THEN 3 WHEN 'refused' THEN 3 WHEN 'paused' THEN 2 ELSE 1 END"
 _INTERVIEW_ORDER = f"{{t}}.updated_at || '|' || {_STATUS_RANK} || '|' || {{t}}.status || '|' || {{t}}.uuid"

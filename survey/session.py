@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 from axiosphere.instruments.errors import InputError
 from axiosphere.survey.interview import Flow, Question
-from axiosphere.survey.store import Answer, Store
+from axiosphere.survey.records import Answer
+from axiosphere.survey.store import Store
 
 
 class _Back:

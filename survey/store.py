@@ -2,7 +2,8 @@
 
 Nothing collected may be lost, so every write is its own ``BEGIN IMMEDIATE``
 transaction on a WAL journal with ``synchronous=FULL``: when ``Store.answer``
-returns, the answer is on disk. Answers are never overwritten; changing one
+returns, the answer is on disk (only a store of synthetic data, made with
+``durable=False``, may batch its writes). Answers are never overwritten; changing one
 appends a revision, and an answer that a changed earlier answer made irrelevant
 gets a ``not_relevant`` revision instead of being dropped. Two processes (two
 terminals on one laptop) can write the same store at once; SQLite's lock and a
@@ -30,12 +31,12 @@ import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from axiosphere.instruments.errors import InputError
+from axiosphere.survey.records import INTERVIEW_COLUMNS, Answer, InterviewRecord, record
 from axiosphere.survey.schema import SCHEMA_VERSION, migrate, register
 
 STORE_FILE = "responses.sqlite"
@@ -87,67 +88,6 @@ def machine_device() -> str:
 def now() -> str:
     """UTC time stamp with microseconds, as stored."""
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The latest revision of one item's answer."""
-
-    item: str
-    value: Any
-    missing: str | None
-    status: str
-    revision: int
-    shown_at: str
-    answered_at: str
-
-
-@dataclass(frozen=True)
-class InterviewRecord:
-    """One interview's metadata row."""
-
-    uuid: str
-    study_id: str
-    city: str
-    interviewer: str
-    device: str
-    language: str
-    second_language: str | None
-    seed: int
-    status: str
-    consent: bool
-    started_at: str
-    ended_at: str | None
-    updated_at: str
-    pid: int | None
-    host: str | None
-    item_order: tuple[str, ...]
-    pilot: bool = False
-    source_id: str | None = None
-
-    @property
-    def crashed(self) -> bool:
-        """Left 'in progress' by a process that is gone (killed, crashed, or on another host)."""
-        if self.status != "in_progress":
-            return False
-        if self.host != socket.gethostname() or self.pid is None:
-            return True
-        return not _alive(self.pid)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` is running (a killed process not yet reaped is a zombie: not running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 def _connect(path: Path, durable: bool = True) -> sqlite3.Connection:
@@ -415,13 +355,13 @@ class Store:
         row = self.db.execute(f"SELECT {_INTERVIEW_COLUMNS} FROM interviews WHERE uuid = ?", (uuid,)).fetchone()
         if row is None:
             raise InputError(f"no interview '{uuid}' in {self.path}")
-        return _record(row)
+        return record(row)
 
     def interviews(self, *, status: str | None = None) -> list[InterviewRecord]:
         query = f"SELECT {_INTERVIEW_COLUMNS} FROM interviews"
         rows = self.db.execute(query + (" WHERE status = ?" if status else "") + " ORDER BY started_at, uuid",
                                (status,) if status else ())
-        return [_record(r) for r in rows]
+        return [record(r) for r in rows]
 
     def current_answers(self, interview: str) -> dict[str, Answer]:
         """The latest revision of every item asked in ``interview``."""
@@ -437,18 +377,7 @@ class Store:
         return [r for r in self.interviews() if r.status == "paused" or r.crashed]
 
 
-INTERVIEW_COLUMNS = ("uuid", "study_id", "city", "interviewer", "device", "language", "second_language", "seed", "status",
-                     "consent", "started_at", "ended_at", "updated_at", "pid", "host", "item_order", "pilot",
-                     "source_id")
 _INTERVIEW_COLUMNS = ", ".join(INTERVIEW_COLUMNS)
-
-
-def _record(row: tuple[Any, ...]) -> InterviewRecord:
-    values = list(row)
-    values[9] = bool(values[9])
-    values[15] = tuple(json.loads(values[15]))
-    values[16] = bool(values[16])
-    return InterviewRecord(*values)
 
 
 @contextmanager

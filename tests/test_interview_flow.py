@@ -6,7 +6,7 @@ import pytest
 
 from fieldwork_helpers import bundled_study, mini_study
 from axiosphere.survey.interview import Flow
-from axiosphere.survey.store import Answer
+from axiosphere.survey.records import Answer
 
 
 def answered(**values):
