@@ -167,14 +167,16 @@ def rthor(corr: np.ndarray, order: Sequence[int], *, n_perm: int = 5000, seed: i
     Predictions: a pair of values adjacent on the circle correlates more than a pair further
     apart. CI = (agreements - violations) / (agreements + violations + ties); p is the share of
     relabellings of the variables that agree at least as often (exact below 8 variables,
-    otherwise ``n_perm`` random relabellings). Returns (CI, p, the number of predictions).
+    otherwise ``n_perm`` random relabellings with the observed one counted among them, so that
+    p is never 0: Phipson & Smyth 2010). Returns (CI, p, the number of predictions).
 
     Examples
     --------
     >>> angles = np.linspace(0, 2 * np.pi, 8, endpoint=False)
     >>> corr = 0.6 * np.cos(angles[:, None] - angles[None, :]) + 0.4 * np.eye(8)
-    >>> rthor(corr, list(range(8)), n_perm=500, seed=1)  # the order holds in every prediction
-    (1.0, 0.0, 288)
+    >>> index, p, predictions = rthor(corr, list(range(8)), n_perm=500, seed=1)
+    >>> index, round(p, 4), predictions  # the order holds in every prediction; no relabelling does as well
+    (1.0, 0.002, 288)
     """
     k = len(order)
     position = {v: n for n, v in enumerate(order)}
@@ -194,12 +196,14 @@ def rthor(corr: np.ndarray, order: Sequence[int], *, n_perm: int = 5000, seed: i
     agree, violate, ties = (int(v) for v in tallies(np.arange(k)[None, :])[0])
     index = (agree - violate) / (agree + violate + ties)
     rng = np.random.default_rng(seed)
-    if math.factorial(k) <= 5040:
+    exact = math.factorial(k) <= 5040
+    if exact:  # every relabelling, the observed one among them
         labellings = np.array(list(permutations(range(k))))
     else:
         labellings = rng.permuted(np.tile(np.arange(k), (n_perm, 1)), axis=1)
     at_least = sum(int((tallies(chunk)[:, 0] >= agree).sum()) for chunk in np.array_split(labellings, max(1, len(labellings) // 1000)))
-    return float(index), float(at_least / len(labellings)), int(closer.sum())
+    p = at_least / len(labellings) if exact else (at_least + 1) / (len(labellings) + 1)
+    return float(index), float(p), int(closer.sum())
 
 
 def procrustes_onto(target: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, float]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -54,6 +55,12 @@ def test_rthor_detects_a_circular_order_and_not_a_shuffled_one():
     assert index == pytest.approx(1.0) and p < 0.01 and predictions > 0
     shuffled = [0, 4, 1, 5, 2, 6, 3, 7]
     assert rthor(corr, shuffled)[0] < 0.5
+    # Random relabellings count the observed one among them (Phipson & Smyth): never p = 0.
+    assert rthor(corr, list(range(k)), n_perm=99)[1] == pytest.approx(1 / 100)
+    # Below 8 variables every relabelling is enumerated: the exact p of a perfect order is 1 / k!.
+    small = np.cos(angle[:7, None] * 8 / 7 - angle[None, :7] * 8 / 7) * 0.6 + np.eye(7) * 0.4
+    index, p, _ = rthor(small, list(range(7)))
+    assert index == 1.0 and p * math.factorial(7) == pytest.approx(14)  # the 7 rotations and their 7 reflections
 
 
 def test_procrustes_recovers_a_rotated_reflected_configuration():
