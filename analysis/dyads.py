@@ -102,8 +102,8 @@ def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence
     """One row a pair of cities (see the module's text).
 
     ``data``: one row a respondent, with ``by``, the MRAT-centred ``values`` and the ``trust`` columns
-    ({scale: column}); ``cities``: indexed by city id, with ``country`` and optionally ``latitude``,
-    ``longitude`` and numeric covariates (``covariate_<name>``); ``links``: (a, b) pairs or link objects
+    ({scale: column}); ``cities``: indexed by city id, with ``country`` and optionally ``name`` (for the
+    notes), ``latitude``, ``longitude`` and numeric covariates (``covariate_<name>``); ``links``: (a, b) pairs or link objects
     with ``a``, ``b``, ``since``, ``active``, ``areas``, ``contacts_per_year``. ``countries``: for
     ``cross-country`` pairs, the two countries whose cities are paired (needed when the cities are in more than
     two; the cities of other countries are left out, and a note says so).
@@ -147,7 +147,10 @@ def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence
     group = data[by].astype(str)
     complete = data[values].notna().all(axis=1)
     present = [c for c in map(str, cities.index) if (complete & (group == c)).sum() >= 2]
-    notes = [f"city '{c}' has fewer than two respondents with every value answered: left out"
+    def named(city: str) -> str:
+        return str(cities.loc[city, "name"]) if "name" in cities.columns else city
+
+    notes = [f"city {named(c)} has fewer than two respondents with every value answered: left out"
              for c in map(str, cities.index) if c not in present]
     by_pair = {frozenset((link[0], link[1]) if isinstance(link, tuple) else (link.a, link.b)): link for link in links}
     link_pairs = [tuple(p) if isinstance(p, tuple) else (p.a, p.b) for p in links]
@@ -158,7 +161,7 @@ def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence
         others = [c for c in present if cities.loc[c, "country"] not in countries]
         if others:
             notes.append(f"{len(others)} {'city' if len(others) == 1 else 'cities'} outside {' and '.join(countries)} "
-                         f"left out of the pairs: {', '.join(others)}")
+                         f"left out of the pairs: {', '.join(map(named, others))}")
     rng = np.random.default_rng(seed)
     profile, boot = {}, {}
     for city in present:

@@ -29,7 +29,7 @@ class NetworkEntry:
 
 def network_inputs(study: Any) -> tuple[Any, list[str], dict[str, str], Any]:
     """From a study: answers with MRAT-centred values and trust scores, the value columns, {trust scale: column}
-    and the cities' table (country, coordinates, covariates)."""
+    and the cities' table (country, name, coordinates, covariates)."""
     import pandas as pd
 
     from axiosphere.instruments.errors import InputError
@@ -46,7 +46,7 @@ def network_inputs(study: Any) -> tuple[Any, list[str], dict[str, str], Any]:
     trust, _ = trust_columns(study, frame)
     rows = {}
     for city_id, city in study.cities.items():
-        row: dict[str, Any] = {"country": city.country}
+        row: dict[str, Any] = {"country": city.country, "name": city.display_name()}
         if city.coordinates:
             row["latitude"], row["longitude"] = city.coordinates
         row |= {f"covariate_{k}": v for k, v in city.covariates.items()}

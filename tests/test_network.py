@@ -183,6 +183,9 @@ def test_cities_of_more_than_two_countries_pair_the_two_named_or_the_most_twinne
     assert list(zip(table.frame["a"], table.frame["b"])) == [("a1", "b1"), ("a1", "b2"), ("a2", "b1"), ("a2", "b2")]
     assert table.countries == ("RU", "US") and table.to_dict()["countries"] == ["RU", "US"]
     assert any("1 city outside RU and US left out of the pairs: c1" in n for n in table.notes)
+    named = dyad_table(data, ["v1", "v2"], cities=cities.assign(name=["Tver", "Kaluga", "Buffalo", "Lawrence", "Orsha"]),
+                       links=links, pairs="cross-country", countries=["RU", "US"], n_boot=10)
+    assert any(n.endswith("left out of the pairs: Orsha") for n in named.notes)  # a city's name where it has one
     assert any("1 twin link(s) fall outside" in n for n in table.notes)
     with pytest.raises(InputError, match="no city with answers is in country FR"):
         dyad_table(data, ["v1", "v2"], cities=cities, links=links, pairs="cross-country", countries=["RU", "FR"])
