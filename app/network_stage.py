@@ -46,7 +46,7 @@ def network_inputs(study: Any) -> tuple[Any, list[str], dict[str, str], Any]:
     trust, _ = trust_columns(study, frame)
     rows = {}
     for city_id, city in study.cities.items():
-        row: dict[str, Any] = {"country": city.country, "name": city.display_name()}
+        row: dict[str, Any] = {"country": city.country, "name": study.city_name(city_id)}
         if city.coordinates:
             row["latitude"], row["longitude"] = city.coordinates
         row |= {f"covariate_{k}": v for k, v in city.covariates.items()}
