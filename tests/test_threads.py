@@ -31,7 +31,8 @@ def test_the_fits_are_limited():
     from axiosphere.analysis.cfa import fit_one_factor
     from axiosphere.analysis.invariance import latent_means, measurement_invariance
     from axiosphere.analysis.covariance import covariance
+    from axiosphere.analysis.qap import qap_regression
     from axiosphere.analysis.valuemap import mds, value_map
 
-    for function in (fit_one_factor, measurement_invariance, latent_means, mds, value_map, covariance):
+    for function in (fit_one_factor, measurement_invariance, latent_means, mds, value_map, covariance, qap_regression):
         assert hasattr(function, "__wrapped__"), f"{function.__name__} runs on one BLAS thread"
