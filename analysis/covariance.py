@@ -52,7 +52,8 @@ def covariance(values: np.ndarray, missing: str = "listwise") -> tuple[np.ndarra
     n_blocks = -(-rows // chunk)
     # The products of [X; 1; Q]: X'X, the column sums and rows, X'Q and the holes per item in the upper blocks;
     # Q'Q of the rows with several gaps.
-    products, answered, blocks = np.zeros((2 * k + 1, 2 * k + 1)), 0, _BlockSums(values, chunk, missing)
+    products, answered = np.zeros((2 * k + 1, 2 * k + 1)), 0
+    blocks = _BlockSums(values, chunk, missing, _shift(values[:chunk]))
     for index in range(n_blocks):
         answered += blocks.add(index, products)
     totals, xq, holes_per_item = products[:k, k], products[:k, k + 1:], products[k, k + 1:]
@@ -69,12 +70,20 @@ def covariance(values: np.ndarray, missing: str = "listwise") -> tuple[np.ndarra
     return cov, int(counts.min()) if k else 0, answered
 
 
+def _shift(head: np.ndarray) -> np.ndarray:
+    """Each column's mean over the first rows, taken off every value before the products: a covariance does not
+    change, and sums of squares far from zero would cancel (a column around 1e7 with SD 1 lost two digits)."""
+    observed = ~np.isnan(head)
+    count = observed.sum(axis=0)
+    return np.divide(np.where(observed, head, 0.0).sum(axis=0), count, out=np.zeros(head.shape[1]), where=count > 0)
+
+
 class _BlockSums:
     """The buffers of a pass over the blocks, reused block after block."""
 
-    def __init__(self, values: np.ndarray, chunk: int, missing: str) -> None:
+    def __init__(self, values: np.ndarray, chunk: int, missing: str, shift: np.ndarray) -> None:
         k = values.shape[1]
-        self.values, self.chunk, self.pairwise = values, chunk, missing == "pairwise"
+        self.values, self.chunk, self.pairwise, self.shift = values, chunk, missing == "pairwise", shift[:, None]
         self.small = np.min_scalar_type(k + 1)  # a row's count of gaps
         self.rows = np.empty((k + 1, chunk))  # the block's items and ones
         self.rows[k] = 1.0
@@ -90,7 +99,7 @@ class _BlockSums:
         holes = np.add.reduce(nan, axis=0, dtype=self.small)
         rows = self.rows[:, :size]
         if self.pairwise:
-            np.copyto(rows[:k], block)
+            np.subtract(block, self.shift, out=rows[:k])
             # The gaps item by item (a flat index of a boolean array is found fast; its rows and columns are not).
             item, row = np.divmod(np.flatnonzero(nan), size)
             rows[item, row] = 0.0
@@ -99,6 +108,7 @@ class _BlockSums:
             # One gather puts the complete rows first (a stable sort of booleans is a counting sort).
             np.take(block, np.argsort(holes > 0, kind="stable"), axis=1, out=rows[:k], mode="clip")
             rows = rows[:, :size - int(np.count_nonzero(holes))]
+            rows[:k] -= self.shift
         total[:k + 1, :k + 1] += np.matmul(rows, rows.T, out=self.square)
         return size - int(np.count_nonzero(holes == k))
 

@@ -114,6 +114,21 @@ def test_blockwise_covariance_spans_blocks(monkeypatch):
     np.testing.assert_allclose(rel.covariance(values, "pairwise")[0], pd.DataFrame(values).cov().to_numpy(), atol=1e-12)
 
 
+@pytest.mark.parametrize("chunk", [50, 1 << 14])
+def test_covariance_of_values_far_from_zero(monkeypatch, chunk):
+    import pandas as pd
+
+    cov = importlib.import_module("axiosphere.analysis.covariance")
+
+    monkeypatch.setattr(cov, "_CHUNK", chunk)
+    rng = np.random.default_rng(11)
+    values = 1e7 + rng.normal(size=(500, 4))  # sums of squares around 1e14 would cancel away the variance
+    values[rng.random(values.shape) < 0.1] = np.nan
+    frame = pd.DataFrame(values - 1e7)  # exact, and pandas' means of values this large would round at 1e-9
+    np.testing.assert_allclose(cov.covariance(values, "pairwise")[0], frame.cov().to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(cov.covariance(values, "listwise")[0], frame.dropna().cov().to_numpy(), rtol=1e-9)
+
+
 def test_covariance_of_wide_data_with_many_gaps():
     import pandas as pd
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.special import fdtri
 
@@ -93,13 +94,19 @@ def test_small_analyses_do_not_import_scipy(tmp_path) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(k=st.integers(2, 40), df=st.floats(1.0, 5e4), q=st.floats(0.0, 20.0))
+@example(k=35, df=4123.0, q=1.25)
 def test_studentized_range_tail_equals_scipy(k: float, df: float, q: float) -> None:
     """Games-Howell's p-values: the vectorised Gauss-Legendre tail equals scipy's adaptive quadrature."""
+    from scipy.integrate import IntegrationWarning
     from scipy.stats import studentized_range
 
     from axiosphere.analysis.studentized_range import studentized_range_sf
 
-    assert float(studentized_range_sf(q, k, df)) == pytest.approx(studentized_range.sf(q, k, df), abs=1e-8)
+    with warnings.catch_warnings():
+        # scipy's quadrature can doubt itself where the tail is nearly 1 (k=35, df=4123, q=1.25), and is right.
+        warnings.simplefilter("ignore", IntegrationWarning)
+        reference = studentized_range.sf(q, k, df)
+    assert float(studentized_range_sf(q, k, df)) == pytest.approx(reference, abs=1e-8)
 
 
 @settings(max_examples=60, deadline=None)
