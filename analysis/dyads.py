@@ -103,8 +103,8 @@ def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence
 
     ``data``: one row a respondent, with ``by``, the MRAT-centred ``values`` and the ``trust`` columns
     ({scale: column}); ``cities``: indexed by city id, with ``country`` and optionally ``name`` (for the
-    notes), ``latitude``, ``longitude`` and numeric covariates (``covariate_<name>``); ``links``: (a, b) pairs or link objects
-    with ``a``, ``b``, ``since``, ``active``, ``areas``, ``contacts_per_year``. ``countries``: for
+    notes), ``latitude``, ``longitude`` and numeric covariates (``covariate_<name>``); ``links``: (a, b) pairs or
+    link objects with ``a``, ``b``, ``since``, ``active``, ``areas``, ``contacts_per_year``. ``countries``: for
     ``cross-country`` pairs, the two countries whose cities are paired (needed when the cities are in more than
     two; the cities of other countries are left out, and a note says so).
 
@@ -147,6 +147,7 @@ def dyad_table(data: Any, values: Sequence[str], *, cities: Any, links: Sequence
     group = data[by].astype(str)
     complete = data[values].notna().all(axis=1)
     present = [c for c in map(str, cities.index) if (complete & (group == c)).sum() >= 2]
+
     def named(city: str) -> str:
         return str(cities.loc[city, "name"]) if "name" in cities.columns else city
 

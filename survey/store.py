@@ -204,7 +204,8 @@ class Store:
         (``durable=False``), where a crash may lose the block. The demo commits an interview at a time: its
         2,420 interviews' 120k commits each wrote their pages to the log anew."""
         if self.durable:
-            raise ValueError("a durable store commits every answer before the next question; batch() is for synthetic data")
+            raise ValueError("a durable store commits every answer before the next question; "
+                             "batch() is for synthetic data")
         with self.transaction("the interviews"):
             self._batched = True
             try:
