@@ -108,6 +108,37 @@ def value_map_result(*, n: int = 100, seed: int = 1) -> Any:
                      seed=seed)
 
 
+def alignment_result() -> Any:
+    """The alignment of ``one_factor_groups``' four items in Orsha, Smolensk and Tver, item t4's intercept drifting
+    by 0.8 in Tver: for examples of the alignment figures.
+
+    Examples
+    --------
+    >>> alignment_result().means["group"].tolist()
+    ['orsha', 'smolensk', 'tver']
+    """
+    from axiosphere.analysis.alignment import alignment
+
+    data = one_factor_groups({"orsha": 0.0, "smolensk": 0.3, "tver": 0.5}, n=300, drift={("tver", "t4"): 0.8}, seed=1)
+    return alignment(data, ["t1", "t2", "t3", "t4"], by="city")
+
+
+def twin_comparison() -> Any:
+    """Two scales (trust, fairness: means of ``one_factor_groups``' item pairs) compared along Orsha's links to
+    Tver and Smolensk: for examples of the link-effect figures.
+
+    Examples
+    --------
+    >>> twin_comparison().pairs[["scale", "a", "b"]].drop_duplicates().values.tolist()[:2]
+    [['trust', 'orsha', 'tver'], ['trust', 'orsha', 'smolensk']]
+    """
+    from axiosphere.analysis.compare import compare
+
+    data = one_factor_groups({"orsha": 0.0, "tver": 0.5, "smolensk": 0.2}, n=200, seed=1)
+    data["trust"], data["fairness"] = data[["t1", "t2"]].mean(axis=1), data[["t3", "t4"]].mean(axis=1)
+    return compare(data, ["trust", "fairness"], by="city", links=[("orsha", "tver"), ("orsha", "smolensk")])
+
+
 def twin_dyads() -> Any:
     """Four pairs of two Russian and two US cities, two of them twinned, as ``axiosphere.analysis.dyads.dyad_table``
     makes them (the columns the network figures read).

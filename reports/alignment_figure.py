@@ -38,10 +38,8 @@ def drift(result: Any, parameter: str) -> tuple[Any, Any]:
 
     Examples
     --------
-    >>> from axiosphere.analysis.alignment import alignment
-    >>> from axiosphere.analysis.example_data import one_factor_groups
-    >>> data = one_factor_groups({"orsha": 0.0, "smolensk": 0.3, "tver": 0.5}, n=300, drift={("tver", "t4"): 0.8}, seed=1)
-    >>> result = alignment(data, ["t1", "t2", "t3", "t4"], by="city")
+    >>> from axiosphere.analysis.example_data import alignment_result
+    >>> result = alignment_result()  # t4's intercept drifts in Tver
     >>> deviation, flagged = drift(result, "intercept")
     >>> bool(flagged.loc["t4", "tver"]), round(float(deviation.loc["t4", "tver"]))  # t4 drifts in Tver, by 14 SEs
     (True, 14)
@@ -67,10 +65,8 @@ def plot_alignment_drift(result: Any, parameter: str = "intercept", *, ax: Any, 
 
     Examples
     --------
-    >>> from axiosphere.analysis.alignment import alignment
-    >>> from axiosphere.analysis.example_data import one_factor_groups
-    >>> data = one_factor_groups({"orsha": 0.0, "smolensk": 0.3, "tver": 0.5}, n=300, drift={("tver", "t4"): 0.8}, seed=1)
-    >>> result = alignment(data, ["t1", "t2", "t3", "t4"], by="city")
+    >>> from axiosphere.analysis.example_data import alignment_result
+    >>> result = alignment_result()  # t4's intercept drifts in Tver
     >>> from axiosphere.reports.figures import SINGLE, style
     >>> with style() as plt:
     ...     figure, ax = plt.subplots(figsize=(SINGLE, 2.5), layout="constrained")

@@ -20,11 +20,8 @@ def plot_link_effects(comparison: Any, labels: Mapping[str, str] | None = None, 
 
     Examples
     --------
-    >>> from axiosphere.analysis.compare import compare
-    >>> from axiosphere.analysis.example_data import one_factor_groups
-    >>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5, "smolensk": 0.2}, n=200, seed=1)
-    >>> data["trust"], data["fairness"] = data[["t1", "t2"]].mean(axis=1), data[["t3", "t4"]].mean(axis=1)
-    >>> comparison = compare(data, ["trust", "fairness"], by="city", links=[("orsha", "tver"), ("orsha", "smolensk")])
+    >>> from axiosphere.analysis.example_data import twin_comparison
+    >>> comparison = twin_comparison()  # trust and fairness along Orsha's links to Tver and Smolensk
     >>> from axiosphere.reports.figures import DOUBLE, style
     >>> with style() as plt:
     ...     figure, ax = plt.subplots(figsize=(DOUBLE, 2.5), layout="constrained")
@@ -68,11 +65,8 @@ def link_effects(comparison: Any, labels: Mapping[str, str] | None = None, *, wi
 
     Examples
     --------
-    >>> from axiosphere.analysis.compare import compare
-    >>> from axiosphere.analysis.example_data import one_factor_groups
-    >>> data = one_factor_groups({"orsha": 0.0, "tver": 0.5, "smolensk": 0.2}, n=200, seed=1)
-    >>> data["trust"], data["fairness"] = data[["t1", "t2"]].mean(axis=1), data[["t3", "t4"]].mean(axis=1)
-    >>> comparison = compare(data, ["trust", "fairness"], by="city", links=[("orsha", "tver"), ("orsha", "smolensk")])
+    >>> from axiosphere.analysis.example_data import twin_comparison
+    >>> comparison = twin_comparison()  # trust and fairness along Orsha's links to Tver and Smolensk
     >>> figure = link_effects(comparison, {"trust": "Trust", "fairness": "Fairness"})
     >>> float(figure.get_figwidth())  # a double column
     7.1
